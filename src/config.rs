@@ -1,0 +1,212 @@
+//! `claimbase.toml`: site settings, every key optional, unknown keys errors.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::parse::toml_fm::LineIndex;
+
+pub const CONFIG_FILE: &str = "claimbase.toml";
+
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "content",
+    "output",
+    "templates",
+    "unsafe_html",
+];
+
+/// The settings of one site, with paths resolved against its root.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub language: String,
+    pub content: PathBuf,
+    pub output: PathBuf,
+    pub templates: PathBuf,
+    /// Let raw HTML in Markdown bodies through unsanitised.
+    pub unsafe_html: bool,
+    /// The site's folder; not a key of the file.
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Claims".into(),
+            description: String::new(),
+            base_url: "/".into(),
+            language: "en".into(),
+            content: "claims".into(),
+            output: "output".into(),
+            templates: "templates".into(),
+            unsafe_html: false,
+            root: PathBuf::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `claimbase.toml` under `root`, or the defaults if there is none.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(e) => {
+                return Err(vec![Diagnostic::error(
+                    CONFIG_FILE,
+                    Pos::START,
+                    format!("cannot read the file: {e}"),
+                )]);
+            }
+        };
+        config.root = root.to_path_buf();
+        Ok(config)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let text = crate::parse::front_matter::normalise(text);
+        let config: Config = toml::from_str(&text).map_err(|e| {
+            let pos = LineIndex::new(&text).pos(e.span().map(|s| s.start).unwrap_or(0));
+            let mut message = e.message().trim().to_string();
+            if let Some(field) = message
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.split('`').next())
+            {
+                message = format!(
+                    "unknown setting `{field}`{}",
+                    did_you_mean(field, KEYS.iter().copied())
+                );
+            }
+            vec![
+                Diagnostic::error(CONFIG_FILE, pos, message)
+                    .with_help(format!("the settings are: {}", KEYS.join(", "))),
+            ]
+        })?;
+        let mut errors = Vec::new();
+        if !matches!(config.language.as_str(), "en" | "zh") {
+            let pos = find_key(&text, "language");
+            errors.push(Diagnostic::error(
+                CONFIG_FILE,
+                pos,
+                format!("`language` must be `en` or `zh`, not `{}`", config.language),
+            ));
+        }
+        if let Err(message) = check_base_url(&config.base_url) {
+            errors.push(Diagnostic::error(
+                CONFIG_FILE,
+                find_key(&text, "base_url"),
+                message,
+            ));
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.content)
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.output)
+    }
+
+    pub fn templates_dir(&self) -> PathBuf {
+        self.root.join(&self.templates)
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`:
+    /// every link in the site starts with it.
+    pub fn base_path(&self) -> String {
+        let path = match url::Url::parse(&self.base_url) {
+            Ok(u) => u.path().to_string(),
+            Err(_) => self.base_url.clone(),
+        };
+        let trimmed = path.trim_matches('/');
+        if trimmed.is_empty() {
+            "/".into()
+        } else {
+            format!("/{trimmed}/")
+        }
+    }
+
+    /// The absolute site address, if `base_url` is one (for canonical links,
+    /// feeds and the sitemap).
+    pub fn absolute_base(&self) -> Option<String> {
+        let u = url::Url::parse(&self.base_url).ok()?;
+        let mut s = u.to_string();
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        Some(s)
+    }
+}
+
+/// `base_url` is an absolute http(s) URL or a path starting with `/`.
+pub fn check_base_url(base_url: &str) -> Result<(), String> {
+    if base_url.starts_with('/') {
+        return Ok(());
+    }
+    match url::Url::parse(base_url) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.query().is_none()
+                && u.fragment().is_none() =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "`{base_url}` is not a valid base_url; write a full address such as `https://example.org/ai-claims/`, or a path such as `/ai-claims/`"
+        )),
+    }
+}
+
+fn find_key(text: &str, key: &str) -> Pos {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with(key))
+        .map(|(i, l)| Pos::new(i + 1, l.len() - l.trim_start().len() + 1))
+        .unwrap_or(Pos::START)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.title, "Claims");
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_right_one() {
+        let errors = Config::parse("title = \"x\"\nbase_ur = \"/\"\n").unwrap_err();
+        assert_eq!(errors[0].pos, Pos::new(2, 1));
+        assert!(
+            errors[0].message.contains("did you mean `base_url`?"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn base_path_comes_from_the_url() {
+        let c = Config::parse("base_url = \"https://example.org/ai-claims\"").unwrap();
+        assert_eq!(c.base_path(), "/ai-claims/");
+        assert_eq!(c.absolute_base().unwrap(), "https://example.org/ai-claims/");
+    }
+}

@@ -1,0 +1,203 @@
+//! Stage 4: link. Resolves ids into indexes, builds the claim graph with
+//! every relation in both directions, and the per-speaker, per-source and
+//! per-topic claim lists, all sorted, before anything is rendered.
+
+use std::collections::HashMap;
+
+use crate::parse::{Claim, Records, Source, Speaker, Topic};
+
+/// The three ways one claim can point at another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    Supports,
+    Contradicts,
+    RespondsTo,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 3] = [
+        Relation::Supports,
+        Relation::Contradicts,
+        Relation::RespondsTo,
+    ];
+
+    pub fn targets(self, claim: &Claim) -> impl Iterator<Item = &str> {
+        let list = match self {
+            Relation::Supports => &claim.supports,
+            Relation::Contradicts => &claim.contradicts,
+            Relation::RespondsTo => &claim.responds_to,
+        };
+        list.iter().map(|s| s.value.as_str())
+    }
+}
+
+/// A claim's relations, outgoing and incoming, as claim indexes.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub supports: Vec<usize>,
+    pub supported_by: Vec<usize>,
+    pub contradicts: Vec<usize>,
+    pub contradicted_by: Vec<usize>,
+    pub responds_to: Vec<usize>,
+    pub responded_by: Vec<usize>,
+}
+
+impl Links {
+    pub fn is_empty(&self) -> bool {
+        self.supports.is_empty()
+            && self.supported_by.is_empty()
+            && self.contradicts.is_empty()
+            && self.contradicted_by.is_empty()
+            && self.responds_to.is_empty()
+            && self.responded_by.is_empty()
+    }
+}
+
+/// The linked site: records plus every index the pages need.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Published claims, oldest first (date, then id).
+    pub claims: Vec<Claim>,
+    /// Speakers, sources and topics by id.
+    pub speakers: Vec<Speaker>,
+    pub sources: Vec<Source>,
+    pub topics: Vec<Topic>,
+    pub claim_index: HashMap<String, usize>,
+    pub speaker_index: HashMap<String, usize>,
+    pub source_index: HashMap<String, usize>,
+    pub topic_index: HashMap<String, usize>,
+    pub links: Vec<Links>,
+    /// Claim indexes per speaker, source (as source or origin) and topic, oldest first.
+    pub by_speaker: Vec<Vec<usize>>,
+    pub by_source: Vec<Vec<usize>>,
+    pub by_topic: Vec<Vec<usize>>,
+    /// The people who speak for each organisation.
+    pub members: Vec<Vec<usize>>,
+}
+
+fn index_of<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (id(x).to_string(), i))
+        .collect()
+}
+
+/// Links validated records. `drafts` keeps draft claims in the site.
+pub fn link(records: Records, drafts: bool) -> Graph {
+    let mut claims: Vec<Claim> = records
+        .claims
+        .into_iter()
+        .filter(|c| drafts || !c.draft)
+        .collect();
+    claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let mut speakers = records.speakers;
+    speakers.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut sources = records.sources;
+    sources.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut topics = records.topics;
+    topics.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let claim_index = index_of(&claims, |c| &c.id);
+    let speaker_index = index_of(&speakers, |s| &s.id);
+    let source_index = index_of(&sources, |s| &s.id);
+    let topic_index = index_of(&topics, |t| &t.id);
+
+    let mut links = vec![Links::default(); claims.len()];
+    let mut by_speaker = vec![Vec::new(); speakers.len()];
+    let mut by_source = vec![Vec::new(); sources.len()];
+    let mut by_topic = vec![Vec::new(); topics.len()];
+    let mut edges = Vec::new();
+    for (i, claim) in claims.iter().enumerate() {
+        for relation in Relation::ALL {
+            // Relations to claims left out of this build (drafts) are dropped.
+            edges.extend(
+                relation
+                    .targets(claim)
+                    .filter_map(|t| claim_index.get(t))
+                    .map(|&j| (relation, i, j)),
+            );
+        }
+        for s in &claim.speakers {
+            if let Some(&k) = speaker_index.get(&s.value) {
+                by_speaker[k].push(i);
+            }
+        }
+        for source in std::iter::once(&claim.source).chain(claim.origin.as_ref()) {
+            if let Some(&k) = source_index.get(&source.value) {
+                by_source[k].push(i);
+            }
+        }
+        for t in &claim.topics {
+            if let Some(&k) = topic_index.get(&t.value) {
+                by_topic[k].push(i);
+            }
+        }
+    }
+    for (relation, i, j) in edges {
+        match relation {
+            Relation::Supports => {
+                links[i].supports.push(j);
+                links[j].supported_by.push(i);
+            }
+            Relation::Contradicts => {
+                links[i].contradicts.push(j);
+                links[j].contradicted_by.push(i);
+            }
+            Relation::RespondsTo => {
+                links[i].responds_to.push(j);
+                links[j].responded_by.push(i);
+            }
+        }
+    }
+    for l in &mut links {
+        for list in [
+            &mut l.supports,
+            &mut l.supported_by,
+            &mut l.contradicts,
+            &mut l.contradicted_by,
+            &mut l.responds_to,
+            &mut l.responded_by,
+        ] {
+            sort_unique(list);
+        }
+    }
+    for list in by_speaker
+        .iter_mut()
+        .chain(&mut by_source)
+        .chain(&mut by_topic)
+    {
+        sort_unique(list);
+    }
+    let mut members = vec![Vec::new(); speakers.len()];
+    for (i, speaker) in speakers.iter().enumerate() {
+        if let Some(org) = &speaker.org
+            && let Some(&k) = speaker_index.get(&org.value)
+            && k != i
+        {
+            members[k].push(i);
+        }
+    }
+    Graph {
+        claims,
+        speakers,
+        sources,
+        topics,
+        claim_index,
+        speaker_index,
+        source_index,
+        topic_index,
+        links,
+        by_speaker,
+        by_source,
+        by_topic,
+        members,
+    }
+}
+
+/// Claim indexes in order (which is date order), each once.
+fn sort_unique(list: &mut Vec<usize>) {
+    list.sort_unstable();
+    list.dedup();
+}

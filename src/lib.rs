@@ -1,0 +1,208 @@
+//! claimbase turns a folder of Markdown claim files into a cross-linked
+//! static website of claims: who said what, when, and where it is recorded.
+//!
+//! A build is one pipeline, a module per stage, each taking values and
+//! returning values:
+//!
+//! 1. [`load`]: walk the content root and read the files (the only reads).
+//! 2. [`parse`]: front matter and Markdown into typed records with positions.
+//! 3. [`validate`]: every rule of the format, all problems at once.
+//! 4. [`graph`]: resolve ids, relations both ways, per-entity claim lists.
+//! 5. [`render`]: graph and templates into a list of output files.
+//! 6. [`write`]: the files onto disk, atomically (the only writes).
+//!
+//! [`config`] reads `claimbase.toml`; [`diagnostics`] is the one error type
+//! every stage reports with; [`scaffold`] writes new sites and files.
+
+pub mod config;
+pub mod diagnostics;
+pub mod graph;
+pub mod load;
+pub mod parse;
+pub mod render;
+pub mod scaffold;
+pub mod validate;
+pub mod write;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use config::Config;
+use diagnostics::{Diagnostic, Pos};
+use parse::PartialDate;
+
+/// What to build, as the command line says it.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site's folder (holding `claimbase.toml`).
+    pub root: PathBuf,
+    /// Overrides `output` in the config.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` in the config.
+    pub base_url: Option<String>,
+    /// Include claims marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// A build or check that succeeded (warnings allowed).
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub claims: usize,
+    pub speakers: usize,
+    pub sources: usize,
+    pub topics: usize,
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files rewritten and files left as they were (build only).
+    pub written: usize,
+    pub unchanged: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// A build or check that failed: every diagnostic, sorted, warnings included.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics::sort(&mut diagnostics);
+        Failure { diagnostics }
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// A site that passed every check, ready to render.
+pub struct Checked {
+    pub config: Config,
+    pub graph: graph::Graph,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Stages 1 to 4: load, parse, validate and link, without writing anything.
+pub fn check(options: &BuildOptions) -> Result<Checked, Failure> {
+    let mut config = Config::load(&options.root).map_err(Failure::new)?;
+    if let Some(base_url) = &options.base_url {
+        config::check_base_url(base_url)
+            .map_err(|m| Failure::new(vec![Diagnostic::error("--base-url", Pos::START, m)]))?;
+        config.base_url = base_url.clone();
+    }
+    if let Some(output) = &options.output {
+        config.output = output.clone();
+    }
+    let (files, mut diagnostics) = load::load_content(&config.root, &config.content_dir());
+    let (records, parse_diagnostics) = parse::parse_files(&files);
+    diagnostics.extend(parse_diagnostics);
+    let archives = load::read_archives(&config.root, &records.sources);
+    diagnostics.extend(validate::validate(&files, &records, &archives));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::new(diagnostics));
+    }
+    diagnostics::sort(&mut diagnostics);
+    let graph = graph::link(records, options.drafts);
+    Ok(Checked {
+        config,
+        graph,
+        warnings: diagnostics,
+    })
+}
+
+/// The whole pipeline: check, render and write the site.
+pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
+    let start = Instant::now();
+    let checked = check(options)?;
+    let config = &checked.config;
+    let output = config.output_dir();
+    let protected = [
+        (config.root.as_path(), "the site folder"),
+        (
+            &config.content_dir() as &std::path::Path,
+            "the content folder",
+        ),
+        (
+            &config.templates_dir() as &std::path::Path,
+            "the templates folder",
+        ),
+    ];
+    write::check_output_dir(&output, &protected).map_err(|e| {
+        Failure::new(vec![Diagnostic::error(
+            load::relative(&config.root, &output),
+            Pos::START,
+            e.to_string(),
+        )])
+    })?;
+    let mut theme = render::templates::Theme::load(&config.root, &config.templates_dir())
+        .map_err(Failure::new)?;
+    let files =
+        render::render_site(&checked.graph, config, &mut theme, today()).map_err(Failure::new)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let stats = write::write_site(&output, &files).map_err(|e| {
+        Failure::new(vec![Diagnostic::error(
+            load::relative(&config.root, &output),
+            Pos::START,
+            e.to_string(),
+        )])
+    })?;
+    let g = &checked.graph;
+    Ok(Report {
+        claims: g.claims.len(),
+        speakers: g.speakers.len(),
+        sources: g.sources.len(),
+        topics: g.topics.len(),
+        pages,
+        written: stats.written,
+        unchanged: stats.unchanged,
+        warnings: checked.warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Today's date, or the one `SOURCE_DATE_EPOCH` names, for reproducible
+/// builds. It decides which open predictions are overdue.
+pub fn today() -> PartialDate {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    civil_date(secs.div_euclid(86_400))
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> PartialDate {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    PartialDate {
+        year,
+        month: Some(month),
+        day: Some(day),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0).to_string(), "1970-01-01");
+        assert_eq!(civil_date(20_454).to_string(), "2026-01-01");
+        assert_eq!(civil_date(19_782).to_string(), "2024-02-29");
+    }
+}

@@ -1,0 +1,350 @@
+//! Stage 1: walk the content root and read every content file. This and the
+//! archive check are the only places the build reads content from disk.
+//!
+//! The rules for which files count ([`is_ignored`]) are shared with the
+//! watcher, so that what triggers a rebuild is exactly what a build reads.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+
+/// What a content file describes, from the folder it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Claim,
+    Speaker,
+    Source,
+    Topic,
+}
+
+impl FileKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::Claim => "claim",
+            FileKind::Speaker => "speaker",
+            FileKind::Source => "source",
+            FileKind::Topic => "topic",
+        }
+    }
+
+    /// The folder under the content root that holds this kind, if any.
+    pub fn folder(self) -> Option<&'static str> {
+        match self {
+            FileKind::Claim => None,
+            FileKind::Speaker => Some("_speakers"),
+            FileKind::Source => Some("_sources"),
+            FileKind::Topic => Some("_topics"),
+        }
+    }
+}
+
+const ENTITY_FOLDERS: [&str; 3] = ["_speakers", "_sources", "_topics"];
+
+/// One content file, read.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Relative to the site root, `/`-separated: what diagnostics print.
+    pub path: String,
+    pub kind: FileKind,
+    /// The file stem: the record's id.
+    pub id: String,
+    pub text: String,
+}
+
+/// Files an editor or the OS leaves beside the real ones: never content,
+/// never a reason to rebuild.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("#")
+        || name.ends_with('~')
+        || name == "4913"
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
+        || [".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// Whether `id` is a valid id: lower-case ASCII letters, digits and single
+/// hyphens, at most 80 characters.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 80
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A valid id made from any name, for "rename it to" suggestions.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let mut out = out.trim_end_matches('-').to_string();
+    out.truncate(80);
+    out.trim_end_matches('-').to_string()
+}
+
+/// The rule an id must follow, for error messages.
+pub const ID_RULE: &str =
+    "an id is lower-case ASCII letters, digits and single hyphens (`xu-li`), at most 80 characters";
+
+/// Reads every content file under `content`. Paths in diagnostics are
+/// relative to `root`.
+pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let rel = |p: &Path| relative(root, p);
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                rel(content),
+                Pos::START,
+                "the content folder does not exist",
+            )
+            .with_help(
+                "create it, or set `content` in claimbase.toml to the folder holding your claims",
+            ),
+        );
+        return (Vec::new(), diagnostics);
+    }
+    let content_real = content
+        .canonicalize()
+        .unwrap_or_else(|_| content.to_path_buf());
+    let mut found: Vec<(PathBuf, FileKind)> = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(rel).unwrap_or_else(|| rel(content));
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points back at a folder that contains it"
+                        .to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map(|e| e.to_string()).unwrap_or_default()
+                    )
+                };
+                diagnostics.push(Diagnostic::error(path, Pos::START, message));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.path_is_symlink() {
+            let inside = path
+                .canonicalize()
+                .map(|real| real.starts_with(&content_real))
+                .unwrap_or(false);
+            if !inside {
+                diagnostics.push(
+                    Diagnostic::error(
+                        rel(path),
+                        Pos::START,
+                        "symbolic link points outside the content folder",
+                    )
+                    .with_help("copy the file into the content folder, or remove the link"),
+                );
+                continue;
+            }
+        }
+        let Ok(inner) = path.strip_prefix(content) else {
+            continue;
+        };
+        let top = inner
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if entry.file_type().is_dir() {
+            if entry.depth() == 1
+                && let Some(top) = &top
+                && top.starts_with('_')
+                && !ENTITY_FOLDERS.contains(&top.as_str())
+            {
+                diagnostics.push(
+                    Diagnostic::error(rel(path), Pos::START, format!(
+                        "unknown folder `{top}`{}",
+                        did_you_mean(top, ENTITY_FOLDERS)
+                    ))
+                    .with_help("speakers, sources and topics live in `_speakers/`, `_sources/` and `_topics/`; rename the folder, or drop the leading `_` if it holds claims"),
+                );
+            }
+            continue;
+        }
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let kind = match top.as_deref() {
+            Some("_speakers") if entry.depth() > 1 => FileKind::Speaker,
+            Some("_sources") if entry.depth() > 1 => FileKind::Source,
+            Some("_topics") if entry.depth() > 1 => FileKind::Topic,
+            Some(t) if t.starts_with('_') && entry.depth() > 1 => continue,
+            _ => FileKind::Claim,
+        };
+        found.push((path.to_path_buf(), kind));
+    }
+
+    let results: Vec<Result<InputFile, Diagnostic>> = found
+        .par_iter()
+        .map(|(path, kind)| read_file(root, path, *kind))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (files, diagnostics)
+}
+
+fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diagnostic> {
+    let rel_path = relative(root, path);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !is_valid_id(&stem) {
+        let suggestion = slugify(&stem);
+        let help = if suggestion.is_empty() {
+            format!("{ID_RULE}; Chinese names get a pinyin or English id, such as `xu-li.md`")
+        } else {
+            format!("{ID_RULE}; rename the file to `{suggestion}.md`")
+        };
+        return Err(Diagnostic::error(
+            rel_path,
+            Pos::START,
+            format!("`{stem}` is not a valid {} id", kind.noun()),
+        )
+        .with_help(help));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            rel_path.clone(),
+            Pos::START,
+            format!("cannot read the file: {e}"),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("valid prefix");
+        let line = valid.matches('\n').count() + 1;
+        let col = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        Diagnostic::error(
+            rel_path.clone(),
+            Pos::new(line, col),
+            "the file is not valid UTF-8 text",
+        )
+        .with_help("save the file with UTF-8 encoding")
+    })?;
+    Ok(InputFile {
+        path: rel_path,
+        kind,
+        id: stem,
+        text,
+    })
+}
+
+/// `path` relative to `root`, `/`-separated, for messages.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Reads the plain-text archive of every source that names one. Paths are
+/// relative to the site root and must stay inside it.
+pub fn read_archives(root: &Path, sources: &[crate::parse::Source]) -> crate::validate::Archives {
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    sources
+        .iter()
+        .filter_map(|source| {
+            let archive = source.archive.as_ref()?;
+            let path = root.join(&archive.value);
+            let fail = |message: String, help: &str| {
+                Err(Diagnostic::error(&source.path, archive.pos, message)
+                    .with_help(help.to_string()))
+            };
+            let result = match path.canonicalize() {
+                Err(_) => fail(
+                    format!("archive `{}` does not exist", archive.value),
+                    "give the path of a plain-text copy of the source, relative to the site folder",
+                ),
+                Ok(real) if !real.starts_with(&root_real) => fail(
+                    format!("archive `{}` is outside the site folder", archive.value),
+                    "copy the text into the site folder and point at the copy",
+                ),
+                Ok(real) => match std::fs::read(&real).map(String::from_utf8) {
+                    Ok(Ok(text)) => Ok(text),
+                    _ => fail(
+                        format!(
+                            "archive `{}` is not a readable UTF-8 text file",
+                            archive.value
+                        ),
+                        "save the archived copy as plain UTF-8 text",
+                    ),
+                },
+            };
+            Some((source.id.clone(), result))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_the_rule() {
+        assert!(is_valid_id("xu-li"));
+        assert!(is_valid_id("gpt4"));
+        assert!(!is_valid_id("Xu-Li"));
+        assert!(!is_valid_id("xu--li"));
+        assert!(!is_valid_id("-xu"));
+        assert!(!is_valid_id("徐立"));
+        assert!(!is_valid_id(&"a".repeat(81)));
+    }
+
+    #[test]
+    fn slugify_suggests_a_valid_id() {
+        assert_eq!(slugify("Xu Li"), "xu-li");
+        assert_eq!(slugify("  AI__jobs! "), "ai-jobs");
+        assert!(is_valid_id(&slugify("Some Claim (2024)")));
+    }
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            ".#x.md",
+            "4913",
+            "x.md___jb_tmp___",
+            ".git",
+        ] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("x.md"));
+    }
+}

@@ -1,0 +1,170 @@
+//! Speaker, source and topic files into their records.
+
+use super::date::PartialDate;
+use super::fields::{Fields, Spanned};
+use super::node::Node;
+use crate::diagnostics::Diagnostic;
+
+pub const SPEAKER_FIELDS: &[&str] = &["name", "aliases", "kind", "role", "org", "url"];
+pub const SOURCE_FIELDS: &[&str] = &[
+    "title",
+    "kind",
+    "outlet",
+    "authors",
+    "published",
+    "url",
+    "lang",
+    "archive",
+];
+pub const TOPIC_FIELDS: &[&str] = &["title", "question"];
+pub const SPEAKER_KINDS: &[&str] = &["person", "organisation"];
+pub const SOURCE_KINDS: &[&str] = &[
+    "article",
+    "talk",
+    "report",
+    "interview",
+    "post",
+    "dataset",
+    "book",
+];
+
+/// A person or organisation who makes claims.
+#[derive(Debug, Clone)]
+pub struct Speaker {
+    pub id: String,
+    pub path: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: &'static str,
+    pub role: Option<String>,
+    pub org: Option<Spanned<String>>,
+    pub url: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// Where claims are recorded.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub outlet: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<PartialDate>,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+    /// A plain-text copy of the source, relative to the site root, that
+    /// quotes are checked against.
+    pub archive: Option<Spanned<String>>,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// What claims are about.
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub question: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+}
+
+fn values(list: Vec<Spanned<String>>) -> Vec<String> {
+    list.into_iter().map(|s| s.value).collect()
+}
+
+pub fn parse_speaker(
+    id: &str,
+    path: &str,
+    front_matter: &Node,
+    body: String,
+    body_line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Speaker> {
+    let mut f = Fields::open(path, front_matter, SPEAKER_FIELDS, "speaker", diagnostics)?;
+    let name = f.required_string("name", "徐立");
+    let aliases = values(f.strings("aliases"));
+    let kind = f.choice("kind", SPEAKER_KINDS, "person");
+    let role = f.string("role").map(|s| s.value);
+    let org = f.string("org");
+    let url = f.url("url");
+    if f.broken {
+        return None;
+    }
+    Some(Speaker {
+        id: id.to_string(),
+        path: path.to_string(),
+        name: name?.value,
+        aliases,
+        kind,
+        role,
+        org,
+        url,
+        body,
+        body_line,
+    })
+}
+
+pub fn parse_source(
+    id: &str,
+    path: &str,
+    front_matter: &Node,
+    body: String,
+    body_line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let mut f = Fields::open(path, front_matter, SOURCE_FIELDS, "source", diagnostics)?;
+    let title = f.required_string("title", "\"AI行业的两条生死线\"");
+    let kind = f.choice("kind", SOURCE_KINDS, "article");
+    let outlet = f.string("outlet").map(|s| s.value);
+    let authors = values(f.strings("authors"));
+    let published = f.date("published").map(|d| d.value);
+    let url = f.url("url");
+    let lang = f.language("lang");
+    let archive = f.string("archive");
+    if f.broken {
+        return None;
+    }
+    Some(Source {
+        id: id.to_string(),
+        path: path.to_string(),
+        title: title?.value,
+        kind,
+        outlet,
+        authors,
+        published,
+        url,
+        lang,
+        archive,
+        body,
+        body_line,
+    })
+}
+
+pub fn parse_topic(
+    id: &str,
+    path: &str,
+    front_matter: &Node,
+    body: String,
+    body_line: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Topic> {
+    let mut f = Fields::open(path, front_matter, TOPIC_FIELDS, "topic", diagnostics)?;
+    let title = f.required_string("title", "\"AI and jobs\"");
+    let question = f.string("question").map(|s| s.value);
+    if f.broken {
+        return None;
+    }
+    Some(Topic {
+        id: id.to_string(),
+        path: path.to_string(),
+        title: title?.value,
+        question,
+        body,
+        body_line,
+    })
+}

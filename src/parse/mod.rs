@@ -1,0 +1,105 @@
+//! Stage 2: front matter and Markdown into typed records, each field with
+//! the position it came from. Parsing sees one file at a time, never the
+//! whole site; cross-file rules live in `validate`.
+
+pub mod claim;
+pub mod date;
+pub mod entity;
+pub mod fields;
+pub mod front_matter;
+pub mod node;
+pub mod toml_fm;
+pub mod yaml;
+
+use rayon::prelude::*;
+
+pub use claim::{Claim, Figure, FigureValue};
+pub use date::PartialDate;
+pub use entity::{Source, Speaker, Topic};
+pub use fields::Spanned;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{FileKind, InputFile};
+
+/// Every record of a site, in path order.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    pub claims: Vec<Claim>,
+    pub speakers: Vec<Speaker>,
+    pub sources: Vec<Source>,
+    pub topics: Vec<Topic>,
+}
+
+enum Record {
+    Claim(Box<Claim>),
+    Speaker(Speaker),
+    Source(Source),
+    Topic(Topic),
+}
+
+/// Parses one file; `None` when it has errors that prevent a record.
+fn parse_file(file: &InputFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Record> {
+    let doc = match front_matter::split_document(&file.path, &file.text) {
+        Ok(doc) => doc,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let (id, path, fm, body, line) = (
+        file.id.as_str(),
+        file.path.as_str(),
+        &doc.front_matter,
+        doc.body,
+        doc.body_line,
+    );
+    Some(match file.kind {
+        FileKind::Claim => Record::Claim(Box::new(claim::parse_claim(
+            id,
+            path,
+            fm,
+            body,
+            line,
+            diagnostics,
+        )?)),
+        FileKind::Speaker => Record::Speaker(entity::parse_speaker(
+            id,
+            path,
+            fm,
+            body,
+            line,
+            diagnostics,
+        )?),
+        FileKind::Source => {
+            Record::Source(entity::parse_source(id, path, fm, body, line, diagnostics)?)
+        }
+        FileKind::Topic => {
+            Record::Topic(entity::parse_topic(id, path, fm, body, line, diagnostics)?)
+        }
+    })
+}
+
+/// Parses every file in parallel; the records keep the files' order.
+pub fn parse_files(files: &[InputFile]) -> (Records, Vec<Diagnostic>) {
+    let results: Vec<(Option<Record>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let mut diagnostics = Vec::new();
+            let record = parse_file(file, &mut diagnostics);
+            (record, diagnostics)
+        })
+        .collect();
+    let mut records = Records::default();
+    let mut diagnostics = Vec::new();
+    for (record, mut diags) in results {
+        diagnostics.append(&mut diags);
+        match record {
+            Some(Record::Claim(c)) => records.claims.push(*c),
+            Some(Record::Speaker(s)) => records.speakers.push(s),
+            Some(Record::Source(s)) => records.sources.push(s),
+            Some(Record::Topic(t)) => records.topics.push(t),
+            None => {}
+        }
+    }
+    (records, diagnostics)
+}

@@ -1,0 +1,124 @@
+//! Stage 5: render. The linked graph and the theme become a list of output
+//! files (path and bytes). Nothing here touches the disk.
+
+pub mod chart;
+pub mod i18n;
+pub mod markdown;
+pub mod pages;
+pub mod templates;
+pub mod views;
+
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::graph::Graph;
+use crate::parse::PartialDate;
+use templates::Theme;
+use views::ViewContext;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes,
+        }
+    }
+}
+
+/// Renders every file of the site, or every error found while rendering.
+pub fn render_site(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let base = config.base_path();
+    let view_cx = ViewContext {
+        graph,
+        base: &base,
+        language: &config.language,
+        today,
+    };
+    let views = view_cx.build();
+
+    let globals = theme.tera.global_context();
+    *globals = Context::new();
+    globals.insert("site", &SiteView::new(config, graph));
+    globals.insert("t", &i18n::translations(&config.language));
+
+    let summary_values = views.claims.iter().map(Value::from_serializable).collect();
+    let builder = pages::PageBuilder {
+        graph,
+        config,
+        theme,
+        views: &views,
+        view_cx: &view_cx,
+        summary_values,
+    };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for result in builder.render_all() {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        // One broken template fails every page that uses it: say it once.
+        errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
+        errors.dedup();
+        return Err(errors);
+    }
+    for (path, bytes) in &theme.assets {
+        files.push(OutputFile::new(path.clone(), bytes.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `site` in every template.
+#[derive(serde::Serialize)]
+struct SiteView {
+    title: String,
+    description: String,
+    base_url: String,
+    /// Every internal link starts with this (`/` or `/ai-claims/`).
+    base_path: String,
+    language: String,
+    counts: Counts,
+}
+
+#[derive(serde::Serialize)]
+struct Counts {
+    claims: usize,
+    speakers: usize,
+    sources: usize,
+    topics: usize,
+}
+
+impl SiteView {
+    fn new(config: &Config, graph: &Graph) -> Self {
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            base_path: config.base_path(),
+            language: config.language.clone(),
+            counts: Counts {
+                claims: graph.claims.len(),
+                speakers: graph.speakers.len(),
+                sources: graph.sources.len(),
+                topics: graph.topics.len(),
+            },
+        }
+    }
+}

@@ -1,0 +1,506 @@
+//! One function per kind of page: the context it gets and the file it
+//! becomes. Pages render in parallel; none reads or writes the disk.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::OutputFile;
+use super::i18n::tr;
+use super::markdown::render_markdown;
+use super::templates::Theme;
+use super::views::*;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::graph::Graph;
+
+/// What every page knows about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    /// Path below the base, e.g. `claims/x/` (empty for the home page).
+    pub path: String,
+    /// URL path from the host root, e.g. `/ai-claims/claims/x/`.
+    pub url: String,
+    /// Full URL when `base_url` is absolute.
+    pub canonical: Option<String>,
+    pub description: String,
+    /// Which header section is current.
+    pub section: &'static str,
+    pub breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub url: String,
+}
+
+pub struct PageBuilder<'a> {
+    pub graph: &'a Graph,
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub views: &'a Views,
+    pub view_cx: &'a ViewContext<'a>,
+    /// Per-claim summaries as template values, cloned cheaply into lists.
+    pub summary_values: Vec<Value>,
+}
+
+impl PageBuilder<'_> {
+    fn base(&self) -> &str {
+        self.view_cx.base
+    }
+
+    fn t(&self, key: &str) -> &'static str {
+        tr(&self.config.language, key)
+    }
+
+    fn meta(
+        &self,
+        title: String,
+        path: String,
+        section: &'static str,
+        description: String,
+        crumbs: Vec<(String, String)>,
+    ) -> PageMeta {
+        let mut breadcrumbs = vec![Crumb {
+            name: self.t("home").to_string(),
+            url: self.base().to_string(),
+        }];
+        breadcrumbs.extend(crumbs.into_iter().map(|(name, p)| Crumb {
+            name,
+            url: format!("{}{p}", self.base()),
+        }));
+        PageMeta {
+            canonical: self.config.absolute_base().map(|b| format!("{b}{path}")),
+            url: format!("{}{path}", self.base()),
+            title,
+            path,
+            description,
+            section,
+            breadcrumbs,
+        }
+    }
+
+    fn claim_list(&self, indexes: &[usize]) -> Value {
+        Value::from(
+            indexes
+                .iter()
+                .map(|&i| self.summary_values[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn page(
+        &self,
+        template: &str,
+        file: String,
+        meta: PageMeta,
+        mut context: Context,
+    ) -> Result<OutputFile, Diagnostic> {
+        context.insert("page", &meta);
+        let html = self.theme.render(template, &context)?;
+        Ok(OutputFile::new(file, html.into_bytes()))
+    }
+
+    /// Every HTML page of the site.
+    pub fn render_all(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        let g = self.graph;
+        let mut jobs: Vec<Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + '_>> = vec![
+            Box::new(|| self.home()),
+            Box::new(|| self.speakers()),
+            Box::new(|| self.sources()),
+            Box::new(|| self.topics()),
+            Box::new(|| self.timeline()),
+            Box::new(|| self.not_found()),
+        ];
+        let mut out: Vec<Result<OutputFile, Diagnostic>> =
+            jobs.par_drain(..).map(|job| job()).collect();
+        out.par_extend((0..g.claims.len()).into_par_iter().map(|i| self.claim(i)));
+        out.par_extend(
+            (0..g.speakers.len())
+                .into_par_iter()
+                .map(|i| self.speaker(i)),
+        );
+        out.par_extend((0..g.sources.len()).into_par_iter().map(|i| self.source(i)));
+        out.par_extend((0..g.topics.len()).into_par_iter().map(|i| self.topic(i)));
+        out
+    }
+
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let newest: Vec<usize> = (0..self.graph.claims.len()).rev().take(10).collect();
+        let mut cx = Context::new();
+        cx.insert_value("newest", self.claim_list(&newest));
+        cx.insert("topics", &self.views.topics);
+        cx.insert(
+            "chart",
+            &super::chart::timeline_chart(self.graph, &self.config.language, true),
+        );
+        let meta = self.meta(
+            self.config.title.clone(),
+            String::new(),
+            "home",
+            self.config.description.clone(),
+            vec![],
+        );
+        self.page("index.html", "index.html".into(), meta, cx)
+    }
+
+    fn claim(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let g = self.graph;
+        let claim = &g.claims[i];
+        let links = &g.links[i];
+        let summaries = |list: &[usize]| {
+            list.iter()
+                .map(|&j| self.views.claims[j].clone())
+                .collect::<Vec<_>>()
+        };
+        let relations: Vec<RelationGroup> = [
+            ("supports", &links.supports),
+            ("supported_by", &links.supported_by),
+            ("contradicts", &links.contradicts),
+            ("contradicted_by", &links.contradicted_by),
+            ("responds_to", &links.responds_to),
+            ("responded_by", &links.responded_by),
+        ]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(relation, list)| RelationGroup {
+            relation,
+            label: self.t(relation),
+            claims: summaries(list),
+        })
+        .collect();
+        let source_view = |id: &str| {
+            g.source_index
+                .get(id)
+                .map(|&k| self.views.sources[k].clone())
+        };
+        let view = ClaimView {
+            summary: self.views.claims[i].clone(),
+            speakers_full: claim
+                .speakers
+                .iter()
+                .filter_map(|s| {
+                    g.speaker_index
+                        .get(&s.value)
+                        .map(|&k| self.views.speakers[k].clone())
+                })
+                .collect(),
+            source_full: source_view(&claim.source.value).expect("validated source"),
+            locator: claim.locator.clone(),
+            origin: claim.origin.as_ref().and_then(|o| source_view(&o.value)),
+            quote: claim.quote.as_ref().map(|q| q.value.clone()),
+            quote_lang: claim.quote_lang.clone().or_else(|| {
+                g.source_index
+                    .get(&claim.source.value)
+                    .and_then(|&k| g.sources[k].lang.clone())
+            }),
+            translation: claim.translation.clone(),
+            resolves: claim
+                .resolves
+                .as_ref()
+                .map(|d| DateView::new(d, &self.config.language)),
+            updated: claim
+                .updated
+                .as_ref()
+                .map(|d| DateView::new(d, &self.config.language)),
+            figures: claim
+                .figures
+                .iter()
+                .map(|f| FigureView {
+                    value: f.value.display(),
+                    unit: f.unit.clone(),
+                    about: f.about.clone(),
+                })
+                .collect(),
+            relations,
+            body: render_markdown(&claim.body, self.config.unsafe_html),
+        };
+        let mut cx = Context::new();
+        cx.insert("claim", &view);
+        let first_topic = claim
+            .topics
+            .first()
+            .map(|t| self.view_cx.topic_ref(&t.value));
+        let mut crumbs = vec![];
+        if let Some(t) = first_topic {
+            crumbs.push((t.name, topic_path(&t.id)));
+        }
+        let meta = self.meta(
+            claim.claim.clone(),
+            claim_path(&claim.id),
+            "claims",
+            claim.claim.clone(),
+            crumbs,
+        );
+        self.page(
+            "claim.html",
+            format!("{}index.html", claim_path(&claim.id)),
+            meta,
+            cx,
+        )
+    }
+
+    fn speakers(&self) -> Result<OutputFile, Diagnostic> {
+        let mut cx = Context::new();
+        cx.insert("speakers", &self.views.speakers);
+        let meta = self.meta(
+            self.t("speakers").into(),
+            "speakers/".into(),
+            "speakers",
+            String::new(),
+            vec![],
+        );
+        self.page("speakers.html", "speakers/index.html".into(), meta, cx)
+    }
+
+    fn speaker(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let g = self.graph;
+        let speaker = &g.speakers[i];
+        let claims = &g.by_speaker[i];
+        #[derive(Serialize, Default)]
+        struct Record {
+            total: usize,
+            open: usize,
+            confirmed: usize,
+            refuted: usize,
+            mixed: usize,
+            unverifiable: usize,
+            overdue: usize,
+        }
+        let mut record = Record::default();
+        let mut predictions = Vec::new();
+        for &c in claims {
+            let claim = &g.claims[c];
+            if claim.kind != "prediction" {
+                continue;
+            }
+            predictions.push(c);
+            record.total += 1;
+            match claim.status {
+                "open" => record.open += 1,
+                "confirmed" => record.confirmed += 1,
+                "refuted" => record.refuted += 1,
+                "mixed" => record.mixed += 1,
+                _ => record.unverifiable += 1,
+            }
+            if self.views.claims[c].overdue {
+                record.overdue += 1;
+            }
+        }
+        let members: Vec<&SpeakerSummary> = g.members[i]
+            .iter()
+            .map(|&k| &self.views.speakers[k])
+            .collect();
+        let mut cx = Context::new();
+        cx.insert("speaker", &self.views.speakers[i]);
+        cx.insert(
+            "body",
+            &render_markdown(&speaker.body, self.config.unsafe_html),
+        );
+        cx.insert_value("claims", self.claim_list(claims));
+        cx.insert_value("predictions", self.claim_list(&predictions));
+        cx.insert("record", &record);
+        cx.insert("members", &members);
+        let meta = self.meta(
+            speaker.name.clone(),
+            speaker_path(&speaker.id),
+            "speakers",
+            speaker.role.clone().unwrap_or_default(),
+            vec![(self.t("speakers").into(), "speakers/".into())],
+        );
+        self.page(
+            "speaker.html",
+            format!("{}index.html", speaker_path(&speaker.id)),
+            meta,
+            cx,
+        )
+    }
+
+    fn sources(&self) -> Result<OutputFile, Diagnostic> {
+        let mut cx = Context::new();
+        cx.insert("sources", &self.views.sources);
+        let meta = self.meta(
+            self.t("sources").into(),
+            "sources/".into(),
+            "sources",
+            String::new(),
+            vec![],
+        );
+        self.page("sources.html", "sources/index.html".into(), meta, cx)
+    }
+
+    fn source(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let source = &self.graph.sources[i];
+        let mut cx = Context::new();
+        cx.insert("source", &self.views.sources[i]);
+        cx.insert(
+            "body",
+            &render_markdown(&source.body, self.config.unsafe_html),
+        );
+        cx.insert_value("claims", self.claim_list(&self.graph.by_source[i]));
+        let meta = self.meta(
+            source.title.clone(),
+            source_path(&source.id),
+            "sources",
+            source.outlet.clone().unwrap_or_default(),
+            vec![(self.t("sources").into(), "sources/".into())],
+        );
+        self.page(
+            "source.html",
+            format!("{}index.html", source_path(&source.id)),
+            meta,
+            cx,
+        )
+    }
+
+    fn topics(&self) -> Result<OutputFile, Diagnostic> {
+        let mut cx = Context::new();
+        cx.insert("topics", &self.views.topics);
+        let meta = self.meta(
+            self.t("topics").into(),
+            "topics/".into(),
+            "topics",
+            String::new(),
+            vec![],
+        );
+        self.page("topics.html", "topics/index.html".into(), meta, cx)
+    }
+
+    fn topic(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let g = self.graph;
+        let topic = &g.topics[i];
+        let claims = &g.by_topic[i];
+        // Positions: every contradiction that involves a claim of this topic,
+        // once, the older claim on the left.
+        #[derive(Serialize)]
+        struct Position {
+            left: Value,
+            right: Value,
+        }
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for &c in claims {
+            for &other in g.links[c]
+                .contradicts
+                .iter()
+                .chain(&g.links[c].contradicted_by)
+            {
+                pairs.push((c.min(other), c.max(other)));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let positions: Vec<Position> = pairs
+            .iter()
+            .map(|&(a, b)| Position {
+                left: self.summary_values[a].clone(),
+                right: self.summary_values[b].clone(),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct KindGroup {
+            kind: &'static str,
+            label: &'static str,
+            claims: Value,
+        }
+        let by_kind: Vec<KindGroup> = crate::parse::claim::CLAIM_KINDS
+            .iter()
+            .filter_map(|kind| {
+                let list: Vec<usize> = claims
+                    .iter()
+                    .copied()
+                    .filter(|&c| g.claims[c].kind == *kind)
+                    .collect();
+                (!list.is_empty()).then(|| KindGroup {
+                    kind,
+                    label: self.view_cx.kind_label(kind),
+                    claims: self.claim_list(&list),
+                })
+            })
+            .collect();
+        let mut cx = Context::new();
+        cx.insert("topic", &self.views.topics[i]);
+        cx.insert(
+            "body",
+            &render_markdown(&topic.body, self.config.unsafe_html),
+        );
+        cx.insert("positions", &positions);
+        cx.insert("by_kind", &by_kind);
+        cx.insert_value("claims", self.claim_list(claims));
+        let meta = self.meta(
+            topic.title.clone(),
+            topic_path(&topic.id),
+            "topics",
+            topic.question.clone().unwrap_or_default(),
+            vec![(self.t("topics").into(), "topics/".into())],
+        );
+        self.page(
+            "topic.html",
+            format!("{}index.html", topic_path(&topic.id)),
+            meta,
+            cx,
+        )
+    }
+
+    fn timeline(&self) -> Result<OutputFile, Diagnostic> {
+        #[derive(Serialize)]
+        struct Period {
+            label: String,
+            claims: Value,
+        }
+        let g = self.graph;
+        let mut periods: Vec<Period> = Vec::new();
+        let mut current: Option<(String, Vec<usize>)> = None;
+        for (i, claim) in g.claims.iter().enumerate() {
+            let key = crate::parse::PartialDate {
+                day: None,
+                ..claim.date
+            }
+            .display(&self.config.language);
+            match &mut current {
+                Some((k, list)) if *k == key => list.push(i),
+                _ => {
+                    if let Some((label, list)) = current.take() {
+                        periods.push(Period {
+                            label,
+                            claims: self.claim_list(&list),
+                        });
+                    }
+                    current = Some((key, vec![i]));
+                }
+            }
+        }
+        if let Some((label, list)) = current {
+            periods.push(Period {
+                label,
+                claims: self.claim_list(&list),
+            });
+        }
+        let mut cx = Context::new();
+        cx.insert("periods", &periods);
+        cx.insert(
+            "chart",
+            &super::chart::timeline_chart(g, &self.config.language, false),
+        );
+        let meta = self.meta(
+            self.t("timeline").into(),
+            "timeline/".into(),
+            "timeline",
+            String::new(),
+            vec![],
+        );
+        self.page("timeline.html", "timeline/index.html".into(), meta, cx)
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let meta = self.meta(
+            self.t("not_found").into(),
+            "404.html".into(),
+            "",
+            String::new(),
+            vec![],
+        );
+        self.page("404.html", "404.html".into(), meta, Context::new())
+    }
+}

@@ -1,0 +1,204 @@
+//! The theme: built-in Tera templates embedded in the binary, replaced file
+//! by file by a site's own `templates/` folder, compiled once per build.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tera::{ErrorKind, Tera};
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::load::relative;
+
+/// The built-in templates, by name.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("claim.html", include_str!("../../templates/claim.html")),
+    (
+        "speakers.html",
+        include_str!("../../templates/speakers.html"),
+    ),
+    ("speaker.html", include_str!("../../templates/speaker.html")),
+    ("sources.html", include_str!("../../templates/sources.html")),
+    ("source.html", include_str!("../../templates/source.html")),
+    ("topics.html", include_str!("../../templates/topics.html")),
+    ("topic.html", include_str!("../../templates/topic.html")),
+    (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    (
+        "partials/claim-item.html",
+        include_str!("../../templates/partials/claim-item.html"),
+    ),
+];
+
+/// Static files of the theme, copied to the output as they are.
+pub const ASSETS: &[(&str, &str)] = &[(
+    "assets/style.css",
+    include_str!("../../templates/assets/style.css"),
+)];
+
+/// Compiled templates, and where each came from for error messages.
+pub struct Theme {
+    pub tera: Tera,
+    /// Template name -> path shown in diagnostics.
+    origins: HashMap<String, String>,
+    /// Asset path in the output -> bytes (the site's override or built-in).
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// Loads the built-in theme and the overrides found in `dir`.
+    pub fn load(root: &Path, dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, String)> = BUILT_IN
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        let mut origins: HashMap<String, String> = BUILT_IN
+            .iter()
+            .map(|(n, _)| (n.to_string(), format!("(built-in theme) templates/{n}")))
+            .collect();
+        let mut assets: Vec<(String, Vec<u8>)> = ASSETS
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
+            .collect();
+        let mut diagnostics = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let Ok(entry) = entry else { continue };
+                if !entry.file_type().is_file()
+                    || crate::load::is_ignored(&entry.file_name().to_string_lossy())
+                {
+                    continue;
+                }
+                let name = relative(dir, entry.path());
+                let shown = relative(root, entry.path());
+                let is_template = name.ends_with(".html");
+                if !is_template && !assets.iter().any(|(n, _)| *n == name) {
+                    continue;
+                }
+                let bytes = match std::fs::read(entry.path()) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        diagnostics.push(Diagnostic::error(
+                            shown,
+                            Pos::START,
+                            format!("cannot read: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                if !is_template {
+                    if let Some(slot) = assets.iter_mut().find(|(n, _)| *n == name) {
+                        slot.1 = bytes;
+                    }
+                    continue;
+                }
+                let Ok(text) = String::from_utf8(bytes) else {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            shown,
+                            Pos::START,
+                            "the template is not valid UTF-8 text",
+                        )
+                        .with_help("save the file with UTF-8 encoding"),
+                    );
+                    continue;
+                };
+                origins.insert(name.clone(), shown);
+                match sources.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = text,
+                    None => sources.push((name, text)),
+                }
+            }
+        }
+        if !diagnostics.is_empty() {
+            return Err(diagnostics);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diagnostics.push(template_diagnostic(&e, &origins, ""));
+        }
+        if diagnostics.is_empty() {
+            Ok(Theme {
+                tera,
+                origins,
+                assets,
+            })
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_diagnostic(&e, &self.origins, name))
+    }
+}
+
+/// A Tera error as a diagnostic at the template file and line it names.
+fn template_diagnostic(
+    error: &tera::Error,
+    origins: &HashMap<String, String>,
+    fallback: &str,
+) -> Diagnostic {
+    let shown = |name: &str| {
+        origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| format!("templates/{name}"))
+    };
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let file = if report.filename().is_empty() {
+                fallback
+            } else {
+                report.filename()
+            };
+            Diagnostic::error(
+                shown(file),
+                Pos::new(span.start_line.max(1), span.start_col + 1),
+                format!("template error: {}", report.message()),
+            )
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            shown(current),
+            Pos::START,
+            format!("template extends `{parent}`, which does not exist"),
+        ),
+        ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            shown(fallback),
+            Pos::START,
+            format!("template `{name}` not found"),
+        )
+        .with_help(format!(
+            "the built-in templates are: {}",
+            BUILT_IN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        _ => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            Diagnostic::error(
+                shown(fallback),
+                Pos::START,
+                format!("template error: {message}"),
+            )
+        }
+    }
+}

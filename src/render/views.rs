@@ -1,0 +1,295 @@
+//! What templates see: plain serialisable views of the linked graph, with
+//! URLs, display dates and Markdown already worked out. Built once per
+//! record and shared by reference between the pages that list it.
+
+use serde::Serialize;
+
+use super::i18n::tr;
+use crate::graph::Graph;
+use crate::parse::{Claim, PartialDate};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// As written: `2024`, `2024-12`, `2024-12-13`.
+    pub iso: String,
+    /// As read: `Dec 2024`, `2024年12月`.
+    pub display: String,
+}
+
+impl DateView {
+    pub fn new(date: &PartialDate, language: &str) -> Self {
+        DateView {
+            iso: date.to_string(),
+            display: date.display(language),
+        }
+    }
+}
+
+/// A link to a record: its id, page URL and display name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ref {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+}
+
+/// A claim as it appears in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimSummary {
+    pub id: String,
+    pub url: String,
+    pub claim: String,
+    pub date: DateView,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub overdue: bool,
+    pub draft: bool,
+    pub speakers: Vec<Ref>,
+    pub topics: Vec<Ref>,
+    pub source: Ref,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    pub value: String,
+    pub unit: Option<String>,
+    pub about: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerSummary {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub role: Option<String>,
+    pub org: Option<Ref>,
+    pub url_external: Option<String>,
+    pub claim_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSummary {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub outlet: Option<String>,
+    pub authors: Vec<String>,
+    pub published: Option<DateView>,
+    pub url_external: Option<String>,
+    pub lang: Option<String>,
+    pub claim_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicSummary {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub question: Option<String>,
+    pub claim_count: usize,
+}
+
+/// A group of related claims on a claim page ("Contradicted by", ...).
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationGroup {
+    pub relation: &'static str,
+    pub label: &'static str,
+    pub claims: Vec<ClaimSummary>,
+}
+
+/// Everything a claim page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    #[serde(flatten)]
+    pub summary: ClaimSummary,
+    pub speakers_full: Vec<SpeakerSummary>,
+    pub source_full: SourceSummary,
+    pub locator: Option<String>,
+    pub origin: Option<SourceSummary>,
+    pub quote: Option<String>,
+    pub quote_lang: Option<String>,
+    pub translation: Option<String>,
+    pub resolves: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub figures: Vec<FigureView>,
+    pub relations: Vec<RelationGroup>,
+    pub body: String,
+}
+
+/// Site-wide URL scheme: every page URL is the base path plus one of these.
+pub fn claim_path(id: &str) -> String {
+    format!("claims/{id}/")
+}
+pub fn speaker_path(id: &str) -> String {
+    format!("speakers/{id}/")
+}
+pub fn source_path(id: &str) -> String {
+    format!("sources/{id}/")
+}
+pub fn topic_path(id: &str) -> String {
+    format!("topics/{id}/")
+}
+
+/// Builds the views of a graph once, for all pages to share.
+pub struct Views {
+    pub claims: Vec<ClaimSummary>,
+    pub speakers: Vec<SpeakerSummary>,
+    pub sources: Vec<SourceSummary>,
+    pub topics: Vec<TopicSummary>,
+}
+
+pub struct ViewContext<'a> {
+    pub graph: &'a Graph,
+    pub base: &'a str,
+    pub language: &'a str,
+    pub today: PartialDate,
+}
+
+impl ViewContext<'_> {
+    pub fn kind_label(&self, kind: &str) -> &'static str {
+        tr(self.language, &format!("kind_{kind}"))
+    }
+
+    pub fn is_overdue(&self, claim: &Claim) -> bool {
+        claim.status == "open"
+            && claim.kind == "prediction"
+            && claim.resolves.is_some_and(|r| r.last_day() < self.today)
+    }
+
+    pub fn speaker_ref(&self, id: &str) -> Ref {
+        let name = self
+            .graph
+            .speaker_index
+            .get(id)
+            .map(|&i| self.graph.speakers[i].name.clone())
+            .unwrap_or_else(|| id.to_string());
+        Ref {
+            id: id.to_string(),
+            url: format!("{}{}", self.base, speaker_path(id)),
+            name,
+        }
+    }
+
+    pub fn source_ref(&self, id: &str) -> Ref {
+        let name = self
+            .graph
+            .source_index
+            .get(id)
+            .map(|&i| self.graph.sources[i].title.clone())
+            .unwrap_or_else(|| id.to_string());
+        Ref {
+            id: id.to_string(),
+            url: format!("{}{}", self.base, source_path(id)),
+            name,
+        }
+    }
+
+    pub fn topic_ref(&self, id: &str) -> Ref {
+        let name = self
+            .graph
+            .topic_index
+            .get(id)
+            .map(|&i| self.graph.topics[i].title.clone())
+            .unwrap_or_else(|| id.to_string());
+        Ref {
+            id: id.to_string(),
+            url: format!("{}{}", self.base, topic_path(id)),
+            name,
+        }
+    }
+
+    pub fn claim_summary(&self, claim: &Claim) -> ClaimSummary {
+        ClaimSummary {
+            id: claim.id.clone(),
+            url: format!("{}{}", self.base, claim_path(&claim.id)),
+            claim: claim.claim.clone(),
+            date: DateView::new(&claim.date, self.language),
+            kind: claim.kind,
+            kind_label: self.kind_label(claim.kind),
+            status: claim.status,
+            status_label: tr(self.language, &format!("status_{}", claim.status)),
+            overdue: self.is_overdue(claim),
+            draft: claim.draft,
+            speakers: claim
+                .speakers
+                .iter()
+                .map(|s| self.speaker_ref(&s.value))
+                .collect(),
+            topics: claim
+                .topics
+                .iter()
+                .map(|t| self.topic_ref(&t.value))
+                .collect(),
+            source: self.source_ref(&claim.source.value),
+        }
+    }
+
+    pub fn build(&self) -> Views {
+        let g = self.graph;
+        use rayon::prelude::*;
+        let claims = g.claims.par_iter().map(|c| self.claim_summary(c)).collect();
+        let speakers = g
+            .speakers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SpeakerSummary {
+                id: s.id.clone(),
+                url: format!("{}{}", self.base, speaker_path(&s.id)),
+                name: s.name.clone(),
+                aliases: s.aliases.clone(),
+                kind: s.kind,
+                kind_label: tr(self.language, &format!("speaker_{}", s.kind)),
+                role: s.role.clone(),
+                org: s.org.as_ref().map(|o| self.speaker_ref(&o.value)),
+                url_external: s.url.clone(),
+                claim_count: g.by_speaker[i].len(),
+            })
+            .collect();
+        let sources = g
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SourceSummary {
+                id: s.id.clone(),
+                url: format!("{}{}", self.base, source_path(&s.id)),
+                title: s.title.clone(),
+                kind: s.kind,
+                kind_label: tr(self.language, &format!("source_{}", s.kind)),
+                outlet: s.outlet.clone(),
+                authors: s.authors.clone(),
+                published: s
+                    .published
+                    .as_ref()
+                    .map(|d| DateView::new(d, self.language)),
+                url_external: s.url.clone(),
+                lang: s.lang.clone(),
+                claim_count: g.by_source[i].len(),
+            })
+            .collect();
+        let topics = g
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TopicSummary {
+                id: t.id.clone(),
+                url: format!("{}{}", self.base, topic_path(&t.id)),
+                title: t.title.clone(),
+                question: t.question.clone(),
+                claim_count: g.by_topic[i].len(),
+            })
+            .collect();
+        Views {
+            claims,
+            speakers,
+            sources,
+            topics,
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Stage 3: the rules of FORMAT.md that span files: unique ids, references
+//! that resolve, no claim relating to itself, quotes found verbatim in a
+//! source's archived text, and warnings for entities nobody uses.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::load::{FileKind, InputFile};
+use crate::parse::{Records, Spanned};
+
+/// An archived copy of a source's text, or why it could not be read.
+pub type Archives = HashMap<String, Result<String, Diagnostic>>;
+
+pub fn validate(files: &[InputFile], records: &Records, archives: &Archives) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_duplicates(files, &mut out);
+
+    let claim_ids: HashSet<&str> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Claim)
+        .map(|f| f.id.as_str())
+        .collect();
+    let ids_of = |kind: FileKind| -> Vec<&str> {
+        let mut ids: Vec<&str> = files
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let speakers = ids_of(FileKind::Speaker);
+    let sources = ids_of(FileKind::Source);
+    let topics = ids_of(FileKind::Topic);
+    let mut claims: Vec<&str> = claim_ids.iter().copied().collect();
+    claims.sort_unstable();
+
+    let mut used: HashSet<(FileKind, &str)> = HashSet::new();
+    for claim in &records.claims {
+        let path = claim.path.as_str();
+        for s in &claim.speakers {
+            check_ref(path, "speaker", s, &speakers, &mut out);
+            used.insert((FileKind::Speaker, &s.value));
+        }
+        check_ref(path, "source", &claim.source, &sources, &mut out);
+        used.insert((FileKind::Source, &claim.source.value));
+        if let Some(origin) = &claim.origin {
+            check_ref(path, "source", origin, &sources, &mut out);
+            used.insert((FileKind::Source, &origin.value));
+        }
+        for t in &claim.topics {
+            check_ref(path, "topic", t, &topics, &mut out);
+            used.insert((FileKind::Topic, &t.value));
+        }
+        for (field, list) in [
+            ("supports", &claim.supports),
+            ("contradicts", &claim.contradicts),
+            ("responds_to", &claim.responds_to),
+        ] {
+            for target in list {
+                if target.value == claim.id {
+                    out.push(
+                        Diagnostic::error(
+                            path,
+                            target.pos,
+                            format!("a claim cannot list itself in `{field}`"),
+                        )
+                        .with_help("remove its own id from the list"),
+                    );
+                } else {
+                    check_ref(path, "claim", target, &claims, &mut out);
+                }
+            }
+        }
+        if let Some(quote) = &claim.quote
+            && let Some(Ok(text)) = archives.get(&claim.source.value)
+            && !quote_appears_in(&quote.value, text)
+        {
+            out.push(
+                Diagnostic::error(
+                    path,
+                    quote.pos,
+                    format!("`quote` is not found verbatim in the archived text of source `{}`", claim.source.value),
+                )
+                .with_help("copy the words exactly as the source has them; separate parts that are not adjacent with \"……\""),
+            );
+        }
+    }
+    for speaker in &records.speakers {
+        if let Some(org) = &speaker.org {
+            check_ref(&speaker.path, "speaker", org, &speakers, &mut out);
+            used.insert((FileKind::Speaker, &org.value));
+        }
+    }
+    for source in &records.sources {
+        if let Some(Err(d)) = archives.get(&source.id) {
+            out.push(d.clone());
+        }
+    }
+    for file in files {
+        if file.kind != FileKind::Claim && !used.contains(&(file.kind, file.id.as_str())) {
+            out.push(
+                Diagnostic::warning(
+                    &file.path,
+                    Pos::START,
+                    format!(
+                        "{} `{}` is not used by any claim",
+                        file.kind.noun(),
+                        file.id
+                    ),
+                )
+                .with_help("reference it from a claim, or delete the file"),
+            );
+        }
+    }
+    out
+}
+
+fn check_duplicates(files: &[InputFile], out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<(FileKind, &str), Vec<&str>> = BTreeMap::new();
+    for file in files {
+        seen.entry((file.kind, &file.id))
+            .or_default()
+            .push(&file.path);
+    }
+    for ((kind, id), mut paths) in seen {
+        if paths.len() < 2 {
+            continue;
+        }
+        paths.sort_unstable();
+        for path in &paths[1..] {
+            out.push(
+                Diagnostic::error(
+                    *path,
+                    Pos::START,
+                    format!("duplicate {} id `{id}`: `{}` has the same file name", kind.noun(), paths[0]),
+                )
+                .with_help("ids are file names and must be unique, whatever folder they are in; rename one of the files"),
+            );
+        }
+    }
+}
+
+fn check_ref(
+    path: &str,
+    what: &str,
+    target: &Spanned<String>,
+    ids: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    if ids.binary_search(&target.value.as_str()).is_ok() {
+        return;
+    }
+    let folder = match what {
+        "speaker" => "_speakers/",
+        "source" => "_sources/",
+        "topic" => "_topics/",
+        _ => "",
+    };
+    let suggestion = did_you_mean(&target.value, ids.iter().copied());
+    let diagnostic = Diagnostic::error(
+        path,
+        target.pos,
+        format!("no {what} with id `{}`{suggestion}", target.value),
+    );
+    out.push(if suggestion.is_empty() {
+        diagnostic.with_help(format!(
+            "create `{folder}{}.md`, or use the id of an existing {what}",
+            target.value
+        ))
+    } else {
+        diagnostic
+    });
+}
+
+/// Whether `quote` appears in `text`, ignoring white space, with the parts
+/// a "……" separates appearing in order.
+pub fn quote_appears_in(quote: &str, text: &str) -> bool {
+    let squash = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let text = squash(text);
+    let mut from = 0;
+    for part in quote.split("……").map(squash).filter(|p| !p.is_empty()) {
+        match text[from..].find(&part) {
+            Some(i) => from += i + part.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_match_in_order_ignoring_white_space() {
+        let text = "AI已经开始替代人类, 但是永远不会完全替代。人与AI之间的差距";
+        assert!(quote_appears_in(
+            "AI已经开始替代人类,但是永远不会完全替代。",
+            text
+        ));
+        assert!(quote_appears_in(
+            "AI已经开始替代人类……人与AI之间的差距",
+            text
+        ));
+        assert!(!quote_appears_in(
+            "人与AI之间的差距……AI已经开始替代人类",
+            text
+        ));
+        assert!(!quote_appears_in("AI已经开始替代所有人类", text));
+    }
+}

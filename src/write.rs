@@ -1,0 +1,242 @@
+//! Stage 6: write, the only place the build writes to disk, atomically.
+//!
+//! The new site is built in a folder beside the output. A file whose bytes
+//! did not change is hard-linked from the old output, so its modification
+//! time stays and deploy tools upload only what changed. Only when every
+//! file is in place are the two folders swapped; a failure at any point
+//! leaves the previous output as it was.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::OutputFile;
+
+/// The file that marks a folder as written by claimbase, and so safe to replace.
+pub const MARKER: &str = ".claimbase-output";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("refusing to write the site to `{path}`: {reason}")]
+    Refused { path: String, reason: String },
+    #[error("cannot write `{path}`: {source}")]
+    Io { path: String, source: io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// What a write did, for the summary line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+}
+
+/// Checks that `output` is a folder claimbase may replace: never `/`, the
+/// home folder, the site root or a folder holding the site's inputs, and
+/// never an existing folder with files that claimbase did not write.
+pub fn check_output_dir(output: &Path, protected: &[(&Path, &str)]) -> Result<(), WriteError> {
+    let refuse = |reason: String| WriteError::Refused {
+        path: output.display().to_string(),
+        reason,
+    };
+    let real = canonical_or_lexical(output);
+    if real.parent().is_none() {
+        return Err(refuse("it is the file system root".into()));
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && canonical_or_lexical(&home) == real
+    {
+        return Err(refuse("it is your home folder".into()));
+    }
+    for (path, what) in protected {
+        let p = canonical_or_lexical(path);
+        if p == real || p.starts_with(&real) {
+            return Err(refuse(format!(
+                "it is or contains {what}; choose another output folder"
+            )));
+        }
+    }
+    if output.is_file() {
+        return Err(refuse("it is a file, not a folder".into()));
+    }
+    if output.is_dir() && !output.join(MARKER).exists() {
+        let empty = fs::read_dir(output)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return Err(refuse(format!(
+                "it already holds files that claimbase did not write (it has no `{MARKER}` file); empty it or choose another folder"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn canonical_or_lexical(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    // A folder that does not exist yet: resolve its parent.
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => {
+            canonical_or_lexical(parent).join(name)
+        }
+        _ => std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+/// Writes `files` as the new content of `output`, atomically.
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+    let staging = parent.join(format!(".{name}.claimbase-new"));
+    let retired = parent.join(format!(".{name}.claimbase-old"));
+    for leftover in [&staging, &retired] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(io_error(leftover))?;
+        }
+    }
+    let result = fill_staging(output, &staging, files);
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    if output.exists() {
+        fs::rename(output, &retired).map_err(io_error(output))?;
+    }
+    if let Err(e) = fs::rename(&staging, output) {
+        // Put the old site back before reporting.
+        let _ = fs::rename(&retired, output);
+        return Err(io_error(output)(e));
+    }
+    if retired.exists() {
+        let _ = fs::remove_dir_all(&retired);
+    }
+    Ok(stats)
+}
+
+fn fill_staging(
+    output: &Path,
+    staging: &Path,
+    files: &[OutputFile],
+) -> Result<WriteStats, WriteError> {
+    fs::create_dir_all(staging).map_err(io_error(staging))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        fs::create_dir_all(dir).map_err(io_error(dir))?;
+    }
+    let results: Vec<Result<bool, WriteError>> = files
+        .par_iter()
+        .map(|file| {
+            let target = staging.join(&file.path);
+            let old = output.join(&file.path);
+            if same_bytes(&old, &file.bytes) && fs::hard_link(&old, &target).is_ok() {
+                return Ok(false);
+            }
+            fs::write(&target, &file.bytes).map_err(io_error(&target))?;
+            Ok(true)
+        })
+        .collect();
+    let mut stats = WriteStats::default();
+    for r in results {
+        if r? {
+            stats.written += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+    fs::write(
+        staging.join(MARKER),
+        "This folder is written by claimbase; it is replaced on every build.\n",
+    )
+    .map_err(io_error(staging))?;
+    Ok(stats)
+}
+
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            fs::read(path).map(|b| b == bytes).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_files_keep_their_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let files = vec![
+            OutputFile::new("a/index.html", b"one".to_vec()),
+            OutputFile::new("b.txt", b"two".to_vec()),
+        ];
+        write_site(&out, &files).unwrap();
+        let before = fs::metadata(out.join("a/index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let files = vec![
+            OutputFile::new("a/index.html", b"one".to_vec()),
+            OutputFile::new("b.txt", b"changed".to_vec()),
+        ];
+        let stats = write_site(&out, &files).unwrap();
+        assert_eq!((stats.written, stats.unchanged), (1, 1));
+        assert_eq!(
+            fs::metadata(out.join("a/index.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
+        assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"changed");
+    }
+
+    #[test]
+    fn stale_files_disappear() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write_site(&out, &[OutputFile::new("old.html", b"x".to_vec())]).unwrap();
+        write_site(&out, &[OutputFile::new("new.html", b"y".to_vec())]).unwrap();
+        assert!(!out.join("old.html").exists());
+        assert!(out.join("new.html").exists());
+    }
+
+    #[test]
+    fn foreign_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        let err = check_output_dir(dir.path(), &[]).unwrap_err();
+        assert!(err.to_string().contains("did not write"), "{err}");
+        assert!(check_output_dir(Path::new("/"), &[]).is_err());
+    }
+}
