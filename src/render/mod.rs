@@ -2,9 +2,12 @@
 //! files (path and bytes). Nothing here touches the disk.
 
 pub mod chart;
+pub mod data;
+pub mod feed;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
+pub mod structured;
 pub mod templates;
 pub mod views;
 
@@ -78,6 +81,7 @@ pub fn render_site(
         errors.dedup();
         return Err(errors);
     }
+    files.extend(publish_files(graph, config, &view_cx));
     for (path, bytes) in &theme.assets {
         files.push(OutputFile::new(path.clone(), bytes.clone()));
     }
@@ -121,4 +125,102 @@ impl SiteView {
             },
         }
     }
+}
+
+/// Feeds, sitemap, robots.txt and the data export.
+fn publish_files(graph: &Graph, config: &Config, cx: &ViewContext<'_>) -> Vec<OutputFile> {
+    use feed::{FeedSpec, SitemapEntry, atom_feed};
+    use views::{claim_path, source_path, speaker_path, topic_path};
+    let mut files = Vec::new();
+    let all: Vec<usize> = (0..graph.claims.len()).collect();
+    let mut feeds = vec![FeedSpec {
+        path: "feed.xml".into(),
+        title: config.title.clone(),
+        page: String::new(),
+        claims: &all,
+    }];
+    for (t, topic) in graph.topics.iter().enumerate() {
+        feeds.push(FeedSpec {
+            path: format!("{}feed.xml", topic_path(&topic.id)),
+            title: format!("{} · {}", topic.title, config.title),
+            page: topic_path(&topic.id),
+            claims: &graph.by_topic[t],
+        });
+    }
+    for (s, speaker) in graph.speakers.iter().enumerate() {
+        feeds.push(FeedSpec {
+            path: format!("{}feed.xml", speaker_path(&speaker.id)),
+            title: format!("{} · {}", speaker.name, config.title),
+            page: speaker_path(&speaker.id),
+            claims: &graph.by_speaker[s],
+        });
+    }
+    for spec in &feeds {
+        files.push(OutputFile::new(
+            spec.path.clone(),
+            atom_feed(graph, cx, config, spec),
+        ));
+    }
+
+    let changed = |i: usize| {
+        let c = &graph.claims[i];
+        c.updated.unwrap_or(c.date).max(c.date)
+    };
+    let newest = |list: &[usize]| list.iter().map(|&i| changed(i)).max();
+    let site_newest = newest(&all);
+    let mut entries = vec![SitemapEntry {
+        path: String::new(),
+        lastmod: site_newest,
+    }];
+    for list in ["topics/", "speakers/", "sources/", "timeline/"] {
+        entries.push(SitemapEntry {
+            path: list.into(),
+            lastmod: site_newest,
+        });
+    }
+    for (i, c) in graph.claims.iter().enumerate() {
+        entries.push(SitemapEntry {
+            path: claim_path(&c.id),
+            lastmod: Some(changed(i)),
+        });
+    }
+    for (k, s) in graph.speakers.iter().enumerate() {
+        entries.push(SitemapEntry {
+            path: speaker_path(&s.id),
+            lastmod: newest(&graph.by_speaker[k]),
+        });
+    }
+    for (k, s) in graph.sources.iter().enumerate() {
+        entries.push(SitemapEntry {
+            path: source_path(&s.id),
+            lastmod: newest(&graph.by_source[k]),
+        });
+    }
+    for (k, t) in graph.topics.iter().enumerate() {
+        entries.push(SitemapEntry {
+            path: topic_path(&t.id),
+            lastmod: newest(&graph.by_topic[k]),
+        });
+    }
+    files.push(OutputFile::new(
+        "sitemap.xml",
+        feed::sitemap(config, &entries),
+    ));
+    files.push(OutputFile::new("robots.txt", feed::robots(config)));
+    let absolute = config.absolute_base();
+    files.push(OutputFile::new(
+        "claims.json",
+        data::claims_json(
+            graph,
+            cx,
+            &config.title,
+            &config.base_url,
+            absolute.as_deref(),
+        ),
+    ));
+    files.push(OutputFile::new(
+        "claims.csv",
+        data::claims_csv(graph, cx, absolute.as_deref()),
+    ));
+    files
 }

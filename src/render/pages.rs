@@ -28,6 +28,10 @@ pub struct PageMeta {
     /// Which header section is current.
     pub section: &'static str,
     pub breadcrumbs: Vec<Crumb>,
+    /// schema.org JSON-LD, escaped for a `<script>` element.
+    pub jsonld: String,
+    /// URL of the page's own Atom feed, besides the site's.
+    pub feed: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +83,16 @@ impl PageBuilder<'_> {
             description,
             section,
             breadcrumbs,
+            jsonld: String::new(),
+            feed: None,
+        }
+    }
+
+    /// A URL as seen from outside: absolute when `base_url` is.
+    pub fn absolute(&self, url: &str) -> String {
+        match self.config.absolute_base() {
+            Some(base) => format!("{base}{}", url.strip_prefix(self.base()).unwrap_or(url)),
+            None => url.to_string(),
         }
     }
 
@@ -95,9 +109,27 @@ impl PageBuilder<'_> {
         &self,
         template: &str,
         file: String,
-        meta: PageMeta,
+        mut meta: PageMeta,
         mut context: Context,
     ) -> Result<OutputFile, Diagnostic> {
+        if meta.jsonld.is_empty() {
+            let kind = if template.ends_with("s.html")
+                || template == "timeline.html"
+                || template == "topic.html"
+                || template == "source.html"
+            {
+                "CollectionPage"
+            } else {
+                "WebPage"
+            };
+            let value = super::structured::web_page(
+                kind,
+                &meta.title,
+                &self.absolute(&meta.url),
+                &self.config.language,
+            );
+            meta.jsonld = super::structured::to_script_json(&value);
+        }
         context.insert("page", &meta);
         let html = self.theme.render(template, &context)?;
         Ok(OutputFile::new(file, html.into_bytes()))
@@ -143,6 +175,16 @@ impl PageBuilder<'_> {
             self.config.description.clone(),
             vec![],
         );
+        let value = super::structured::website(
+            &self.config.title,
+            &self.config.description,
+            &self.absolute(&meta.url),
+            &self.config.language,
+        );
+        let meta = PageMeta {
+            jsonld: super::structured::to_script_json(&value),
+            ..meta
+        };
         self.page("index.html", "index.html".into(), meta, cx)
     }
 
@@ -217,8 +259,7 @@ impl PageBuilder<'_> {
             relations,
             body: render_markdown(&claim.body, self.config.unsafe_html),
         };
-        let mut cx = Context::new();
-        cx.insert("claim", &view);
+        let cx = Context::new();
         let first_topic = claim
             .topics
             .first()
@@ -234,6 +275,19 @@ impl PageBuilder<'_> {
             claim.claim.clone(),
             crumbs,
         );
+        let jsonld = super::structured::claim_page(
+            &view,
+            &self.absolute(&meta.url),
+            &self.config.language,
+            &self.config.title,
+            &|u| self.absolute(u),
+        );
+        let mut cx = cx;
+        cx.insert("claim", &view);
+        let meta = PageMeta {
+            jsonld: super::structured::to_script_json(&jsonld),
+            ..meta
+        };
         self.page(
             "claim.html",
             format!("{}index.html", claim_path(&claim.id)),
@@ -310,6 +364,20 @@ impl PageBuilder<'_> {
             speaker.role.clone().unwrap_or_default(),
             vec![(self.t("speakers").into(), "speakers/".into())],
         );
+        let jsonld = super::structured::speaker_page(
+            &self.views.speakers[i],
+            &self.absolute(&meta.url),
+            &|u| self.absolute(u),
+        );
+        let meta = PageMeta {
+            jsonld: super::structured::to_script_json(&jsonld),
+            feed: Some(format!(
+                "{}{}feed.xml",
+                self.base(),
+                speaker_path(&speaker.id)
+            )),
+            ..meta
+        };
         self.page(
             "speaker.html",
             format!("{}index.html", speaker_path(&speaker.id)),
@@ -435,6 +503,10 @@ impl PageBuilder<'_> {
             topic.question.clone().unwrap_or_default(),
             vec![(self.t("topics").into(), "topics/".into())],
         );
+        let meta = PageMeta {
+            feed: Some(format!("{}{}feed.xml", self.base(), topic_path(&topic.id))),
+            ..meta
+        };
         self.page(
             "topic.html",
             format!("{}index.html", topic_path(&topic.id)),

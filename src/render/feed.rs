@@ -1,0 +1,175 @@
+//! Atom feeds (site, per topic, per speaker), the sitemap and robots.txt.
+//! Written by hand with escaping, so their bytes are stable build to build.
+
+use std::fmt::Write;
+
+use super::chart::escape;
+use super::views::{ViewContext, claim_path};
+use crate::config::Config;
+use crate::graph::Graph;
+use crate::parse::PartialDate;
+
+/// How many claims a feed carries.
+const FEED_SIZE: usize = 50;
+
+/// An RFC 3339 timestamp for a partial date (its first day, midnight UTC).
+pub fn timestamp(date: &PartialDate) -> String {
+    format!("{}T00:00:00Z", date.first_day())
+}
+
+/// A claim's last change: `updated` when given, else its date.
+fn changed(graph: &Graph, i: usize) -> PartialDate {
+    let c = &graph.claims[i];
+    c.updated.unwrap_or(c.date).max(c.date)
+}
+
+pub struct FeedSpec<'a> {
+    /// Path of the feed below the base: `feed.xml`, `topics/x/feed.xml`.
+    pub path: String,
+    pub title: String,
+    /// Path of the HTML page the feed belongs to.
+    pub page: String,
+    pub claims: &'a [usize],
+}
+
+pub fn atom_feed(
+    graph: &Graph,
+    cx: &ViewContext<'_>,
+    config: &Config,
+    spec: &FeedSpec<'_>,
+) -> Vec<u8> {
+    let absolute = config.absolute_base();
+    let url = |path: &str| match &absolute {
+        Some(base) => format!("{base}{path}"),
+        None => format!("{}{path}", cx.base),
+    };
+    let id = |path: &str| match &absolute {
+        Some(base) => format!("{base}{path}"),
+        None => format!(
+            "urn:claimbase:{}",
+            path.trim_end_matches('/').replace('/', ":")
+        ),
+    };
+    // Newest first: by date, then by position (which is date order).
+    let mut entries: Vec<usize> = spec.claims.to_vec();
+    entries.sort_by_key(|&i| std::cmp::Reverse((changed(graph, i), i)));
+    entries.truncate(FEED_SIZE);
+    let updated = entries.iter().map(|&i| changed(graph, i)).max();
+    let mut xml = String::new();
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(&config.language)
+    );
+    let _ = writeln!(xml, "  <title>{}</title>", escape(&spec.title));
+    if !config.description.is_empty() {
+        let _ = writeln!(
+            xml,
+            "  <subtitle>{}</subtitle>",
+            escape(&config.description)
+        );
+    }
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&id(&spec.path)));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&url(&spec.path))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&url(&spec.page))
+    );
+    let _ = writeln!(
+        xml,
+        "  <updated>{}</updated>",
+        updated
+            .map(|d| timestamp(&d))
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+    );
+    let _ = writeln!(
+        xml,
+        "  <author><name>{}</name></author>",
+        escape(&config.title)
+    );
+    let _ = writeln!(xml, "  <generator>claimbase</generator>");
+    for i in entries {
+        let c = &graph.claims[i];
+        let speakers: Vec<String> = c
+            .speakers
+            .iter()
+            .map(|s| cx.speaker_ref(&s.value).name)
+            .collect();
+        let path = claim_path(&c.id);
+        let _ = writeln!(xml, "  <entry>");
+        let _ = writeln!(xml, "    <title>{}</title>", escape(&c.claim));
+        let _ = writeln!(xml, "    <id>{}</id>", escape(&id(&path)));
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&url(&path))
+        );
+        let _ = writeln!(xml, "    <published>{}</published>", timestamp(&c.date));
+        let _ = writeln!(
+            xml,
+            "    <updated>{}</updated>",
+            timestamp(&changed(graph, i))
+        );
+        for name in &speakers {
+            let _ = writeln!(xml, "    <author><name>{}</name></author>", escape(name));
+        }
+        for t in &c.topics {
+            let _ = writeln!(
+                xml,
+                "    <category term=\"{}\" label=\"{}\"/>",
+                escape(&t.value),
+                escape(&cx.topic_ref(&t.value).name)
+            );
+        }
+        let mut summary = format!(
+            "{} — {} ({})",
+            c.claim,
+            speakers.join(", "),
+            c.date.display(&config.language)
+        );
+        if let Some(q) = &c.quote {
+            summary.push_str(&format!(" “{}”", q.value));
+        }
+        let _ = writeln!(xml, "    <summary>{}</summary>", escape(&summary));
+        let _ = writeln!(xml, "  </entry>");
+    }
+    xml.push_str("</feed>\n");
+    xml.into_bytes()
+}
+
+/// One `<url>` of the sitemap.
+pub struct SitemapEntry {
+    pub path: String,
+    pub lastmod: Option<PartialDate>,
+}
+
+pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Vec<u8> {
+    let base = config.absolute_base().unwrap_or_else(|| config.base_path());
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for e in entries {
+        let _ = write!(
+            xml,
+            "  <url><loc>{}</loc>",
+            escape(&format!("{base}{}", e.path))
+        );
+        if let Some(d) = &e.lastmod {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", d.first_day());
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}
+
+pub fn robots(config: &Config) -> Vec<u8> {
+    let base = config.absolute_base().unwrap_or_else(|| config.base_path());
+    format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes()
+}
