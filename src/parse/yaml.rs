@@ -91,7 +91,7 @@ impl<'a> Builder<'a> {
             return Err(YamlError {
                 pos: self.pos(span),
                 message: format!(
-                    "front matter holds more than {MAX_NODES} values (are aliases expanding without end?)"
+                    "front matter holds more than {MAX_NODES} values; shorten it (or check for aliases that expand without end)"
                 ),
             });
         }
@@ -145,6 +145,7 @@ impl<'a> Builder<'a> {
             }
             Event::MappingStart(anchor, _) => {
                 let mut entries: Vec<(Key, Node)> = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 loop {
                     let (event, key_span) = self.next()?;
                     if matches!(event, Event::MappingEnd) {
@@ -164,7 +165,7 @@ impl<'a> Builder<'a> {
                             });
                         }
                     };
-                    if entries.iter().any(|(k, _)| k.name == name) {
+                    if !seen.insert(name.clone()) {
                         return Err(YamlError {
                             pos: key_node.pos,
                             message: format!("duplicate key `{name}`"),

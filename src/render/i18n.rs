@@ -59,6 +59,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("claims_by_date", "Claims by date", "按日期的观点"),
     ("prediction_record", "Prediction record", "预测记录"),
     ("no_predictions", "No predictions yet.", "暂无预测。"),
+    ("no_claims", "No claims of its own yet.", "暂无本人观点。"),
     ("members", "People speaking for it", "所属人员"),
     ("aliases", "Also written", "又作"),
     ("role", "Role", "职务"),
