@@ -99,7 +99,8 @@ pub fn check(options: &BuildOptions) -> Result<Checked, Failure> {
     let (records, parse_diagnostics) = parse::parse_files(&files);
     diagnostics.extend(parse_diagnostics);
     let archives = load::read_archives(&config.root, &records.sources);
-    diagnostics.extend(validate::validate(&files, &records, &archives));
+    let content = load::relative(&config.root, &config.content_dir());
+    diagnostics.extend(validate::validate(&files, &records, &archives, &content));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::new(diagnostics));
     }

@@ -11,7 +11,14 @@ use crate::parse::{Records, Spanned};
 /// An archived copy of a source's text, or why it could not be read.
 pub type Archives = HashMap<String, Result<String, Diagnostic>>;
 
-pub fn validate(files: &[InputFile], records: &Records, archives: &Archives) -> Vec<Diagnostic> {
+/// `content` is the content folder relative to the site root (`claims`),
+/// for "create this file" help.
+pub fn validate(
+    files: &[InputFile],
+    records: &Records,
+    archives: &Archives,
+    content: &str,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_duplicates(files, &mut out);
 
@@ -36,21 +43,25 @@ pub fn validate(files: &[InputFile], records: &Records, archives: &Archives) -> 
     let mut claims: Vec<&str> = claim_ids.iter().copied().collect();
     claims.sort_unstable();
 
-    let mut used: HashSet<(FileKind, &str)> = HashSet::new();
+    let mut used: HashSet<(FileKind, &str)> = records
+        .unparsed_refs
+        .iter()
+        .map(|(kind, id)| (*kind, id.as_str()))
+        .collect();
     for claim in &records.claims {
         let path = claim.path.as_str();
         for s in &claim.speakers {
-            check_ref(path, "speaker", s, &speakers, &mut out);
+            check_ref(path, "speaker", s, &speakers, content, &mut out);
             used.insert((FileKind::Speaker, &s.value));
         }
-        check_ref(path, "source", &claim.source, &sources, &mut out);
+        check_ref(path, "source", &claim.source, &sources, content, &mut out);
         used.insert((FileKind::Source, &claim.source.value));
         if let Some(origin) = &claim.origin {
-            check_ref(path, "source", origin, &sources, &mut out);
+            check_ref(path, "source", origin, &sources, content, &mut out);
             used.insert((FileKind::Source, &origin.value));
         }
         for t in &claim.topics {
-            check_ref(path, "topic", t, &topics, &mut out);
+            check_ref(path, "topic", t, &topics, content, &mut out);
             used.insert((FileKind::Topic, &t.value));
         }
         for (field, list) in [
@@ -69,7 +80,7 @@ pub fn validate(files: &[InputFile], records: &Records, archives: &Archives) -> 
                         .with_help("remove its own id from the list"),
                     );
                 } else {
-                    check_ref(path, "claim", target, &claims, &mut out);
+                    check_ref(path, "claim", target, &claims, content, &mut out);
                 }
             }
         }
@@ -89,7 +100,7 @@ pub fn validate(files: &[InputFile], records: &Records, archives: &Archives) -> 
     }
     for speaker in &records.speakers {
         if let Some(org) = &speaker.org {
-            check_ref(&speaker.path, "speaker", org, &speakers, &mut out);
+            check_ref(&speaker.path, "speaker", org, &speakers, content, &mut out);
             used.insert((FileKind::Speaker, &org.value));
         }
     }
@@ -147,6 +158,7 @@ fn check_ref(
     what: &str,
     target: &Spanned<String>,
     ids: &[&str],
+    content: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     if ids.binary_search(&target.value.as_str()).is_ok() {
@@ -166,7 +178,7 @@ fn check_ref(
     );
     out.push(if suggestion.is_empty() {
         diagnostic.with_help(format!(
-            "create `{folder}{}.md`, or use the id of an existing {what}",
+            "create `{content}/{folder}{}.md`, or use the id of an existing {what}",
             target.value
         ))
     } else {

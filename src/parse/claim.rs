@@ -225,14 +225,26 @@ fn read_figures(f: &mut Fields<'_>) -> Vec<Figure> {
                     Some(x) => value = Some(x),
                     None => {
                         ok = false;
-                        f.report(Diagnostic::error(
-                            path,
-                            v.pos,
+                        // Point at the offending item of a [low, high] pair.
+                        let bad = match &v.value {
+                            Value::Seq(items) if items.len() == 2 => items
+                                .iter()
+                                .find(|i| !matches!(i.value, Value::Int(_) | Value::Float(_)))
+                                .unwrap_or(v),
+                            _ => v,
+                        };
+                        let message = if std::ptr::eq(bad, v) {
                             format!(
                                 "a figure's `value` must be a number or a [low, high] pair of numbers, not {}",
                                 v.value.type_name()
-                            ),
-                        ));
+                            )
+                        } else {
+                            format!(
+                                "a figure's `value` range `[low, high]` must hold two numbers, not {}",
+                                bad.value.type_name()
+                            )
+                        };
+                        f.report(Diagnostic::error(path, bad.pos, message));
                     }
                 },
                 "unit" | "about" => match &v.value {
@@ -279,6 +291,44 @@ fn read_figures(f: &mut Fields<'_>) -> Vec<Figure> {
         }
     }
     figures
+}
+
+/// The ids a claim's front matter names as speaker, source, origin and
+/// topics, read straight from the tree: used when the claim has errors, so
+/// that what it references is not reported as unused.
+pub fn referenced_ids(front_matter: &Node) -> Vec<(crate::load::FileKind, String)> {
+    use crate::load::FileKind;
+    let Value::Map(entries) = &front_matter.value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut push = |kind: FileKind, node: &Node| match &node.value {
+        Value::Str(s) => out.push((kind, s.clone())),
+        Value::Seq(items) => {
+            for item in items {
+                if let Value::Str(s) = &item.value {
+                    out.push((kind, s.clone()));
+                }
+            }
+        }
+        Value::Map(fields) => {
+            for (k, v) in fields {
+                if let (true, Value::Str(s)) = (k.name == "id", &v.value) {
+                    out.push((kind, s.clone()));
+                }
+            }
+        }
+        _ => {}
+    };
+    for (key, node) in entries {
+        match key.name.as_str() {
+            "speaker" => push(FileKind::Speaker, node),
+            "source" | "origin" => push(FileKind::Source, node),
+            "topics" => push(FileKind::Topic, node),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn figure_value(node: &Node) -> Option<FigureValue> {

@@ -28,9 +28,14 @@ pub struct Records {
     pub speakers: Vec<Speaker>,
     pub sources: Vec<Source>,
     pub topics: Vec<Topic>,
+    /// Ids named by files that have errors and so produced no record:
+    /// they still count as used.
+    pub unparsed_refs: Vec<(FileKind, String)>,
 }
 
 enum Record {
+    /// A file with errors: only what it references is kept.
+    Refs(Vec<(FileKind, String)>),
     Claim(Box<Claim>),
     Speaker(Speaker),
     Source(Source),
@@ -54,14 +59,10 @@ fn parse_file(file: &InputFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Rec
         doc.body_line,
     );
     Some(match file.kind {
-        FileKind::Claim => Record::Claim(Box::new(claim::parse_claim(
-            id,
-            path,
-            fm,
-            body,
-            line,
-            diagnostics,
-        )?)),
+        FileKind::Claim => match claim::parse_claim(id, path, fm, body, line, diagnostics) {
+            Some(c) => Record::Claim(Box::new(c)),
+            None => Record::Refs(claim::referenced_ids(fm)),
+        },
         FileKind::Speaker => Record::Speaker(entity::parse_speaker(
             id,
             path,
@@ -98,6 +99,7 @@ pub fn parse_files(files: &[InputFile]) -> (Records, Vec<Diagnostic>) {
             Some(Record::Speaker(s)) => records.speakers.push(s),
             Some(Record::Source(s)) => records.sources.push(s),
             Some(Record::Topic(t)) => records.topics.push(t),
+            Some(Record::Refs(mut refs)) => records.unparsed_refs.append(&mut refs),
             None => {}
         }
     }
