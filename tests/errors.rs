@@ -84,7 +84,6 @@ fn an_unknown_field_suggests_the_closest_known_one() {
     let run = assert_fails(
         "unknown-field",
         &[
-            "claims/misspelled.md:1:1: error: missing required field `speaker`",
             "claims/misspelled.md:3:1: error: unknown field `speeker` for a claim; did you mean `speaker`?",
         ],
     );
@@ -141,7 +140,7 @@ fn an_enum_value_out_of_range_suggests_the_closest() {
     assert_fails(
         "enum-out-of-range",
         &[
-            "claims/bad-kind.md:7:7: error: `predicton` is not a valid `kind`; did you mean `prediction`?; use one of: opinion, prediction, statistic, announcement",
+            "claims/bad-kind.md:7:7: error: `predicton` is not a valid `kind`; did you mean `prediction`?",
         ],
     );
 }
@@ -278,9 +277,9 @@ fn several_errors_are_all_reported_sorted_by_path_then_line() {
     assert_fails(
         "several-errors",
         &[
-            "claims/_speakers/ada-lee.md:3:7: error: `persn` is not a valid `kind`; did you mean `person`?; use one of: person, organisation",
+            "claims/_speakers/ada-lee.md:3:7: error: `persn` is not a valid `kind`; did you mean `person`?",
             "claims/a-two-errors.md:7:1: error: unknown field `staus` for a claim; did you mean `status`?",
-            "claims/a-two-errors.md:8:7: error: `forecast` is not a valid `kind`; use one of: opinion, prediction, statistic, announcement",
+            "claims/a-two-errors.md:8:7: error: `forecast` is not a valid `kind`",
             "claims/b-bad-date.md:4:7: error: invalid `date`: `2024-13` is not a date: there is no month 13",
             "claims/c-unknown-speaker.md:3:10: error: no speaker with id `bo-chen`",
         ],
@@ -293,6 +292,11 @@ fn several_errors_are_all_reported_sorted_by_path_then_line() {
 fn the_help_for_an_unknown_id_names_the_file_to_create() {
     let site = fixture("broken/several-errors");
     let run = site.run(&["check"]);
+    assert_help(
+        &run,
+        "claims/a-two-errors.md:8:7: error: `forecast` is not a valid `kind`",
+        "use one of: opinion, prediction, statistic, announcement",
+    );
     assert_help(
         &run,
         "claims/c-unknown-speaker.md:3:10: error: no speaker with id `bo-chen`",
@@ -350,7 +354,7 @@ fn a_failed_build_leaves_the_last_good_output_untouched() {
         .replace("kind: statistic", "kind: statistc");
     site.write(claim, &text);
     site.run(&["build"]).assert_code(1).assert_errors(&[
-        "claims/jobs-will-keep-growing.md:7:7: error: `statistc` is not a valid `kind`; did you mean `statistic`?; use one of: opinion, prediction, statistic, announcement",
+        "claims/jobs-will-keep-growing.md:7:7: error: `statistc` is not a valid `kind`; did you mean `statistic`?",
     ]);
     assert_eq!(common::snapshot(&site.path("output")), good);
     let leftovers: Vec<_> = std::fs::read_dir(site.root())

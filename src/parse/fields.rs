@@ -25,6 +25,9 @@ pub struct Fields<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// Set once a required field is missing or malformed: the record can't be built.
     pub broken: bool,
+    /// Known fields that an unknown field looks like a misspelling of: a
+    /// missing one is not reported twice.
+    misspelled: Vec<&'static str>,
 }
 
 impl<'a> Fields<'a> {
@@ -33,7 +36,7 @@ impl<'a> Fields<'a> {
     pub fn open(
         path: &'a str,
         root: &'a Node,
-        known: &[&str],
+        known: &[&'static str],
         what: &str,
         diagnostics: &'a mut Vec<Diagnostic>,
     ) -> Option<Self> {
@@ -55,8 +58,12 @@ impl<'a> Fields<'a> {
                 return None;
             }
         };
+        let mut misspelled = Vec::new();
         for (key, _) in entries {
             if !known.contains(&key.name.as_str()) {
+                if let Some(c) = crate::diagnostics::closest(&key.name, known.iter().copied()) {
+                    misspelled.push(c);
+                }
                 diagnostics.push(
                     Diagnostic::error(
                         path,
@@ -76,6 +83,7 @@ impl<'a> Fields<'a> {
             entries,
             diagnostics,
             broken: false,
+            misspelled,
         })
     }
 
@@ -93,6 +101,9 @@ impl<'a> Fields<'a> {
 
     fn missing(&mut self, name: &str, example: &str) {
         self.broken = true;
+        if self.misspelled.contains(&name) {
+            return;
+        }
         self.diagnostics.push(
             Diagnostic::error(
                 self.path,
@@ -230,14 +241,17 @@ impl<'a> Fields<'a> {
         if let Some(found) = allowed.iter().find(|a| **a == value.value) {
             return found;
         }
-        self.error(
-            value.pos,
-            format!(
-                "`{}` is not a valid `{name}`{}; use one of: {}",
-                value.value,
-                did_you_mean(&value.value, allowed.iter().copied()),
-                allowed.join(", ")
-            ),
+        self.diagnostics.push(
+            Diagnostic::error(
+                self.path,
+                value.pos,
+                format!(
+                    "`{}` is not a valid `{name}`{}",
+                    value.value,
+                    did_you_mean(&value.value, allowed.iter().copied())
+                ),
+            )
+            .with_help(format!("use one of: {}", allowed.join(", "))),
         );
         default
     }

@@ -80,7 +80,12 @@ impl PageBuilder<'_> {
             url: format!("{}{path}", self.base()),
             title,
             path,
-            description,
+            // Every page gets a meta description: its own, else the site's.
+            description: if description.is_empty() {
+                self.config.description.clone()
+            } else {
+                description
+            },
             section,
             breadcrumbs,
             jsonld: String::new(),
