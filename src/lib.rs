@@ -21,6 +21,7 @@ pub mod load;
 pub mod parse;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod validate;
 pub mod write;
 
@@ -80,6 +81,8 @@ impl Failure {
 /// A site that passed every check, ready to render.
 pub struct Checked {
     pub config: Config,
+    /// The content files the graph was built from.
+    pub files: Vec<load::InputFile>,
     pub graph: graph::Graph,
     pub warnings: Vec<Diagnostic>,
 }
@@ -108,6 +111,7 @@ pub fn check(options: &BuildOptions) -> Result<Checked, Failure> {
     let graph = graph::link(records, options.drafts);
     Ok(Checked {
         config,
+        files,
         graph,
         warnings: diagnostics,
     })

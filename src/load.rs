@@ -80,12 +80,14 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A valid id made from any name, for "rename it to" suggestions.
+/// A valid id made from any name, for "rename it to" suggestions: Latin
+/// letters lose their accents (`Café crème` → `cafe-creme`), anything
+/// else becomes a hyphen.
 pub fn slugify(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
+        if let Some(plain) = unaccented(c) {
+            out.extend(plain.chars().map(|c| c.to_ascii_lowercase()));
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -93,6 +95,44 @@ pub fn slugify(name: &str) -> String {
     let mut out = out.trim_end_matches('-').to_string();
     out.truncate(80);
     out.trim_end_matches('-').to_string()
+}
+
+/// An ASCII letter or digit, or the plain letters of an accented Latin one.
+fn unaccented(c: char) -> Option<&'static str> {
+    const LETTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    if c.is_ascii_alphanumeric() {
+        let i = LETTERS.find(c)?;
+        return Some(&LETTERS[i..=i]);
+    }
+    const FOLDS: &[(&str, &str)] = &[
+        ("ÀÁÂÃÄÅĀĂĄàáâãäåāăą", "a"),
+        ("ÇĆĈĊČçćĉċč", "c"),
+        ("ĎĐďđ", "d"),
+        ("ÈÉÊËĒĔĖĘĚèéêëēĕėęě", "e"),
+        ("ĜĞĠĢĝğġģ", "g"),
+        ("ĤĦĥħ", "h"),
+        ("ÌÍÎÏĨĪĬĮİìíîïĩīĭįı", "i"),
+        ("Ĵĵ", "j"),
+        ("Ķķ", "k"),
+        ("ĹĻĽĿŁĺļľŀł", "l"),
+        ("ÑŃŅŇñńņň", "n"),
+        ("ÒÓÔÕÖØŌŎŐòóôõöøōŏő", "o"),
+        ("ŔŖŘŕŗř", "r"),
+        ("ŚŜŞŠśŝşš", "s"),
+        ("ŢŤŦţťŧ", "t"),
+        ("ÙÚÛÜŨŪŬŮŰŲùúûüũūŭůűų", "u"),
+        ("Ŵŵ", "w"),
+        ("ÝŸŶýÿŷ", "y"),
+        ("ŹŻŽźżž", "z"),
+        ("Ææ", "ae"),
+        ("Œœ", "oe"),
+        ("ß", "ss"),
+        ("Þþ", "th"),
+    ];
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(c))
+        .map(|(_, to)| *to)
 }
 
 /// The rule an id must follow, for error messages.
@@ -188,6 +228,19 @@ pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnos
         if path.extension().and_then(|e| e.to_str()) != Some("md") {
             continue;
         }
+        // A named pipe would block the read for ever, a device could be
+        // endless: only regular files are content.
+        if !entry.file_type().is_file() {
+            diagnostics.push(
+                Diagnostic::error(
+                    rel(path),
+                    Pos::START,
+                    "not a regular file (a named pipe, socket or device)",
+                )
+                .with_help("content files are plain text files; remove this one"),
+            );
+            continue;
+        }
         let kind = match top.as_deref() {
             Some("_speakers") if entry.depth() > 1 => FileKind::Speaker,
             Some("_sources") if entry.depth() > 1 => FileKind::Source,
@@ -232,16 +285,13 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
         )
         .with_help(help));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            rel_path.clone(),
-            Pos::START,
-            format!("cannot read the file: {e}"),
-        )
-    })?;
+    let bytes =
+        read_bounded(path).map_err(|e| Diagnostic::error(rel_path.clone(), Pos::START, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).expect("valid prefix");
+        // Lines and columns as every other diagnostic counts them.
+        let valid = crate::parse::front_matter::normalise(valid);
         let line = valid.matches('\n').count() + 1;
         let col = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
         Diagnostic::error(
@@ -259,9 +309,46 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
     })
 }
 
+/// The largest content or archive file read, so that one stray file (a
+/// disk image renamed `.md`, a sparse file) cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`], or says why not.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    // Before opening: opening a named pipe blocks until someone writes.
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file (a named pipe, socket or device)".into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let too_big = || {
+        format!(
+            "the file is larger than {} MB, the most a content file may hold; move it out of the content folder",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The length may change under us: never read more than the limit.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// `path` relative to `root`, `/`-separated, for messages.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    if rel.has_root() {
+        // Outside the site (an `--output` elsewhere): the path as given.
+        return rel.to_string_lossy().into_owned();
+    }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -295,7 +382,7 @@ pub fn read_archives(root: &Path, sources: &[crate::parse::Source]) -> crate::va
                     format!("archive `{}` is outside the site folder", archive.value),
                     "copy the text into the site folder and point at the copy",
                 ),
-                Ok(real) => match std::fs::read(&real).map(String::from_utf8) {
+                Ok(real) => match read_bounded(&real).map(String::from_utf8) {
                     Ok(Ok(text)) => Ok(text),
                     _ => fail(
                         format!(
@@ -331,6 +418,24 @@ mod tests {
         assert_eq!(slugify("Xu Li"), "xu-li");
         assert_eq!(slugify("  AI__jobs! "), "ai-jobs");
         assert!(is_valid_id(&slugify("Some Claim (2024)")));
+        assert_eq!(slugify("Café crème"), "cafe-creme");
+        assert_eq!(slugify("Straße Œuvre"), "strasse-oeuvre");
+        assert_eq!(slugify("徐立"), "");
+    }
+
+    #[test]
+    fn paths_outside_the_root_are_shown_whole() {
+        let root = Path::new("/site");
+        assert_eq!(
+            relative(root, Path::new("/site/claims/a.md")),
+            "claims/a.md"
+        );
+        assert_eq!(relative(root, Path::new("/site")), ".");
+        assert_eq!(
+            relative(root, Path::new("/elsewhere/out")),
+            "/elsewhere/out"
+        );
+        assert_eq!(relative(root, Path::new("/")), "/");
     }
 
     #[test]

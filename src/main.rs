@@ -45,6 +45,42 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, then rebuild the output folder whenever the content, templates or config change.
+    Watch {
+        /// Write here instead of the configured output folder.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Build for this address instead of the configured base_url.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include claims marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes instead of using file-system events (network drives, WSL).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Build in memory, serve the site over HTTP, rebuild and reload the browser on every change.
+    Serve {
+        /// The port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but loopback must be asked for.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Serve under this address's path instead of the configured base_url's.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include claims marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes instead of using file-system events (network drives, WSL).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Create a new site in DIR that builds cleanly.
     Init { dir: PathBuf },
     /// Write a skeleton file with every required field.
@@ -100,6 +136,46 @@ fn main() -> ExitCode {
                 }
                 Err(failure) => fail(&failure, "build"),
             }
+        }
+        Command::Watch {
+            output,
+            base_url,
+            drafts,
+            poll,
+        } => {
+            let options = BuildOptions {
+                root,
+                output,
+                base_url,
+                drafts,
+            };
+            finish(claimbase::serve::watch(
+                options,
+                poll,
+                &mut claimbase::serve::Terminal,
+            ))
+        }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            base_url,
+            drafts,
+            poll,
+        } => {
+            let options = BuildOptions {
+                root,
+                output: None,
+                base_url,
+                drafts,
+            };
+            let serve = claimbase::serve::ServeOptions { bind, port, open };
+            finish(claimbase::serve::serve(
+                options,
+                serve,
+                poll,
+                &mut claimbase::serve::Terminal,
+            ))
         }
         Command::Check { drafts } => {
             let options = BuildOptions {
@@ -175,6 +251,16 @@ fn main() -> ExitCode {
                     }
                 }
             }
+        }
+    }
+}
+
+fn finish(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

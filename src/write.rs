@@ -108,8 +108,9 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Wri
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
     let staging = parent.join(format!(".{name}.claimbase-new"));
     let retired = parent.join(format!(".{name}.claimbase-old"));
+    recover(output, &retired)?;
     for leftover in [&staging, &retired] {
-        if leftover.exists() {
+        if fs::symlink_metadata(leftover).is_ok() {
             fs::remove_dir_all(leftover).map_err(io_error(leftover))?;
         }
     }
@@ -121,18 +122,54 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Wri
             return Err(e);
         }
     };
-    if output.exists() {
-        fs::rename(output, &retired).map_err(io_error(output))?;
+    swap(&staging, output, &retired)?;
+    Ok(stats)
+}
+
+/// Puts back the previous site if a build was stopped between the two
+/// renames of [`swap`]'s fallback: the output is gone, the old site is
+/// beside it.
+fn recover(output: &Path, retired: &Path) -> Result<(), WriteError> {
+    if fs::symlink_metadata(output).is_err() && retired.join(MARKER).is_file() {
+        fs::rename(retired, output).map_err(io_error(output))?;
     }
-    if let Err(e) = fs::rename(&staging, output) {
+    Ok(())
+}
+
+/// Makes the complete `staging` folder the output. Where the system can
+/// exchange two paths in one step (Linux), there is no moment at which
+/// `output` is missing or mixed, so a build killed at any point leaves the
+/// old site or the new one; elsewhere two renames, which [`recover`]
+/// repairs if the build dies between them.
+fn swap(staging: &Path, output: &Path, retired: &Path) -> Result<(), WriteError> {
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(staging, output).map_err(io_error(output));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // `staging` now holds the old site.
+                let _ = fs::remove_dir_all(staging);
+                return Ok(());
+            }
+            // A file system or kernel without the exchange: rename twice.
+            Err(e)
+                if e == rustix::io::Errno::INVAL
+                    || e == rustix::io::Errno::NOSYS
+                    || e == rustix::io::Errno::NOTSUP => {}
+            Err(e) => return Err(io_error(output)(e.into())),
+        }
+    }
+    fs::rename(output, retired).map_err(io_error(output))?;
+    if let Err(e) = fs::rename(staging, output) {
         // Put the old site back before reporting.
-        let _ = fs::rename(&retired, output);
+        let _ = fs::rename(retired, output);
         return Err(io_error(output)(e));
     }
-    if retired.exists() {
-        let _ = fs::remove_dir_all(&retired);
-    }
-    Ok(stats)
+    let _ = fs::remove_dir_all(retired);
+    Ok(())
 }
 
 fn fill_staging(
@@ -229,6 +266,48 @@ mod tests {
         write_site(&out, &[OutputFile::new("new.html", b"y".to_vec())]).unwrap();
         assert!(!out.join("old.html").exists());
         assert!(out.join("new.html").exists());
+    }
+
+    /// A build stopped between the two renames of the fallback swap left
+    /// the old site beside a missing output: the next write puts it back
+    /// first, so it is replaced like any other, and nothing is left over.
+    #[test]
+    fn a_site_left_between_two_renames_is_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write_site(&out, &[OutputFile::new("a.html", b"old".to_vec())]).unwrap();
+        let retired = dir.path().join(".output.claimbase-old");
+        fs::rename(&out, &retired).unwrap();
+        recover(&out, &retired).unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"old");
+        assert!(!retired.exists());
+
+        fs::rename(&out, &retired).unwrap();
+        fs::create_dir(dir.path().join(".output.claimbase-new")).unwrap();
+        write_site(&out, &[OutputFile::new("a.html", b"new".to_vec())]).unwrap();
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"new");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["output"]);
+    }
+
+    /// The swap exchanges the two folders: the old one is whole until the
+    /// moment the new one is.
+    #[test]
+    fn the_swap_leaves_no_moment_without_an_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let staging = dir.path().join(".output.claimbase-new");
+        let retired = dir.path().join(".output.claimbase-old");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("a"), "old").unwrap();
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join("a"), "new").unwrap();
+        swap(&staging, &out, &retired).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "new");
+        assert!(!staging.exists() && !retired.exists());
     }
 
     #[test]

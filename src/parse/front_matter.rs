@@ -15,12 +15,14 @@ pub struct Document {
     pub body_line: usize,
 }
 
-/// Normalises what editors vary on (a byte-order mark, Windows line endings)
-/// so that positions and content are the same whichever was used.
+/// Normalises what editors vary on (a byte-order mark, Windows or old Mac
+/// line endings) so that positions and content are the same whichever was
+/// used. A lone `\r` ends a line for YAML and Markdown alike, so it ends
+/// one for the line numbers in diagnostics too.
 pub fn normalise(text: &str) -> std::borrow::Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         std::borrow::Cow::Borrowed(text)
     }
@@ -93,6 +95,16 @@ mod tests {
     fn bom_and_crlf_are_accepted() {
         let doc = split_document("a.md", "\u{feff}---\r\nclaim: x\r\n---\r\nBody\r\n").unwrap();
         assert_eq!(doc.body, "Body\n");
+    }
+
+    /// Found by fuzzing: YAML counted lone `\r`s as line breaks and the
+    /// file's lines did not, so errors pointed past the end of the file.
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let doc = split_document("a.md", "---\rclaim: x\r---\rBody\r").unwrap();
+        assert_eq!((doc.body.as_str(), doc.body_line), ("Body\n", 4));
+        let err = split_document("a.md", "---\ra: 1\r\r\ra: 2\n---\n").unwrap_err();
+        assert_eq!(err.pos, Pos::new(5, 1));
     }
 
     #[test]

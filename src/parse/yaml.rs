@@ -12,9 +12,9 @@ use super::node::{Key, Node, Value};
 use crate::diagnostics::Pos;
 
 /// The most values one front matter may hold, aliases expanded.
-const MAX_NODES: usize = 100_000;
+pub const MAX_NODES: usize = 100_000;
 /// The deepest nesting of lists and tables.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// An error inside the YAML, at a position in the YAML text (1-based).
 #[derive(Debug)]

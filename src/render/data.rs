@@ -154,7 +154,15 @@ pub fn claims_json(
         },
         claims: records(graph, cx, absolute),
     };
-    let mut out = serde_json::to_vec_pretty(&export).expect("serialisable");
+    let text = serde_json::to_string_pretty(&export).expect("serialisable");
+    // `<`, `>` and `&` only occur inside strings: written as escapes, the
+    // same data can never be read as markup, should the file be served or
+    // pasted as HTML.
+    let mut out = text
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .into_bytes();
     out.push(b'\n');
     out
 }

@@ -1,8 +1,11 @@
-//! Every interface string of the built-in theme, in English and Chinese.
+//! Every interface string of the built-in theme, in English and Chinese,
+//! including month names, date patterns and interface punctuation.
 //! Templates read them as `t.key`; nothing user-facing is written in a
 //! template directly, so `language = "zh"` switches the whole interface.
 
 use std::collections::BTreeMap;
+
+use crate::parse::PartialDate;
 
 /// (key, English, Chinese)
 const STRINGS: &[(&str, &str, &str)] = &[
@@ -13,10 +16,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("topics", "Topics", "话题"),
     ("timeline", "Timeline", "时间线"),
     ("search", "Search", "搜索"),
+    ("search_label", "Search the site", "搜索本站"),
     (
         "search_placeholder",
-        "Search claims, people, sources",
-        "搜索观点、人物、来源",
+        "Claims, people, sources",
+        "观点、人物、来源",
     ),
     ("skip_to_content", "Skip to content", "跳到正文"),
     ("main_navigation", "Main navigation", "主导航"),
@@ -40,6 +44,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("resolves", "Can be judged", "可判定于"),
     ("updated", "Reviewed", "复核于"),
     ("overdue", "Overdue", "已逾期"),
+    ("draft", "Draft", "草稿"),
     ("relations", "Related claims", "相关观点"),
     ("supports", "Supports", "支持"),
     ("supported_by", "Supported by", "被以下观点支持"),
@@ -51,13 +56,17 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("positions", "Positions", "交锋"),
     (
         "positions_intro",
-        "Claims in this topic that contradict each other, side by side.",
-        "本话题中相互矛盾的观点,并列呈现。",
+        "Claims in this topic that contradict each other, side by side: in each dispute, the claims on one side are contradicted by those on the other.",
+        "本话题中相互矛盾的观点并列呈现：每一组争论中，一方的观点与另一方的观点相互矛盾。",
     ),
     ("versus", "versus", "对"),
+    ("dispute", "Dispute", "争论"),
+    ("side_one", "One side", "一方"),
+    ("side_other", "The other side", "另一方"),
     ("claims_by_kind", "Claims by kind", "按类型的观点"),
     ("claims_by_date", "Claims by date", "按日期的观点"),
     ("prediction_record", "Prediction record", "预测记录"),
+    ("predictions", "Predictions", "预测"),
     ("no_predictions", "No predictions yet.", "暂无预测。"),
     ("no_claims", "No claims of its own yet.", "暂无本人观点。"),
     ("members", "People speaking for it", "所属人员"),
@@ -82,13 +91,35 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "此地址没有页面。请试试首页、话题或搜索。",
     ),
     ("claims_per_month", "Claims per month", "每月观点数"),
+    ("claims_per_year", "Claims per year", "每年观点数"),
+    // The chart's description is these pieces run together; each English
+    // sentence ends with its space.
     (
         "chart_description",
-        "Number of claims per month, coloured by topic.",
-        "每月观点数量,按话题着色。",
+        "Number of claims per month, coloured by each claim's first topic. ",
+        "每月观点数量，按每条观点的第一个话题着色。",
     ),
+    (
+        "chart_description_year",
+        "Number of claims per year, coloured by each claim's first topic. ",
+        "每年观点数量，按每条观点的第一个话题着色。",
+    ),
+    ("chart_totals", "{totals}. ", "{totals}。"),
     ("whole_timeline", "See the whole timeline", "查看完整时间线"),
+    ("chart_legend", "Colours by topic", "颜色对应的话题"),
+    (
+        "chart_bar",
+        "{period}, {topic}: {count}",
+        "{period}，{topic}：{count} 条",
+    ),
+    ("chart_total", "{period}: {count}", "{period}：{count} 条"),
+    (
+        "chart_year_only",
+        "{count} dated by year only, not shown.",
+        "另有 {count} 条只注明年份，未计入。",
+    ),
     ("feed", "Atom feed", "Atom 订阅"),
+    ("data", "Data (JSON)", "数据（JSON）"),
     (
         "search_no_js",
         "Search needs JavaScript. Browse the topics or the speakers instead.",
@@ -99,6 +130,28 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Search is not available on this site yet. Browse the topics or the speakers instead.",
         "本站暂不提供搜索。可以浏览话题或发言者。",
     ),
+    // The search page (templates/search.html, assets/search.js).
+    ("search_filters", "Filter by", "筛选"),
+    ("search_speaker", "Speaker", "发言者"),
+    ("search_topic", "Topic", "话题"),
+    ("search_any", "Any", "全部"),
+    ("search_results_one", "1 claim found", "找到 1 条观点"),
+    (
+        "search_results_many",
+        "{count} claims found",
+        "找到 {count} 条观点",
+    ),
+    (
+        "search_no_results",
+        "No claims found. Try other words or fewer filters.",
+        "没有找到观点。请换个说法，或减少筛选条件。",
+    ),
+    (
+        "search_error",
+        "Search could not be loaded. Browse the topics or the speakers instead.",
+        "搜索无法加载。也可以浏览话题或发言者。",
+    ),
+    ("search_more", "Show more results", "显示更多结果"),
     ("kind_opinion", "Opinion", "观点"),
     ("kind_prediction", "Prediction", "预测"),
     ("kind_statistic", "Statistic", "数据"),
@@ -118,6 +171,29 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("speaker_person", "Person", "个人"),
     ("speaker_organisation", "Organisation", "机构"),
     ("generated_by", "Built with claimbase", "由 claimbase 生成"),
+    // Punctuation between interface words: Chinese uses full-width forms.
+    ("colon", ": ", "："),
+    ("list_separator", ", ", "、"),
+    // Dates at their precision (`{month}` is the month's name or number).
+    ("date_year", "{year}", "{year}年"),
+    ("date_month", "{month} {year}", "{year}年{month}月"),
+    (
+        "date_day",
+        "{day} {month} {year}",
+        "{year}年{month}月{day}日",
+    ),
+    ("month_1", "Jan", "1"),
+    ("month_2", "Feb", "2"),
+    ("month_3", "Mar", "3"),
+    ("month_4", "Apr", "4"),
+    ("month_5", "May", "5"),
+    ("month_6", "Jun", "6"),
+    ("month_7", "Jul", "7"),
+    ("month_8", "Aug", "8"),
+    ("month_9", "Sep", "9"),
+    ("month_10", "Oct", "10"),
+    ("month_11", "Nov", "11"),
+    ("month_12", "Dec", "12"),
 ];
 
 /// The table for one interface language (`en` or `zh`).
@@ -137,9 +213,99 @@ pub fn tr(language: &str, key: &str) -> &'static str {
         .unwrap_or("")
 }
 
+/// A string with `{name}` placeholders filled in.
+pub fn tr_with(language: &str, key: &str, values: &[(&str, &str)]) -> String {
+    let mut text = tr(language, key).to_string();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// A date at its precision, as a reader of the interface language writes
+/// it: `2025`, `Jan 2025`, `13 Dec 2024`; `2025年`, `2025年1月`, `2024年12月13日`.
+pub fn format_date(date: &PartialDate, language: &str) -> String {
+    let year = date.year.to_string();
+    let Some(month) = date.month else {
+        return tr_with(language, "date_year", &[("year", &year)]);
+    };
+    let month = tr(language, &format!("month_{month}"));
+    match date.day {
+        None => tr_with(language, "date_month", &[("year", &year), ("month", month)]),
+        Some(day) => tr_with(
+            language,
+            "date_day",
+            &[("year", &year), ("month", month), ("day", &day.to_string())],
+        ),
+    }
+}
+
+/// The language of a name written in its own script, when that differs from
+/// the interface's, so browsers pick the right glyphs and screen readers the
+/// right voice: Han, kana and Hangul are told apart; Latin names get none.
+pub fn script_lang(text: &str, language: &str) -> Option<&'static str> {
+    let has = |range: &[(u32, u32)]| {
+        text.chars().any(|c| {
+            range
+                .iter()
+                .any(|&(lo, hi)| (lo..=hi).contains(&(c as u32)))
+        })
+    };
+    let lang = if has(&[(0x3040, 0x30ff)]) {
+        "ja"
+    } else if has(&[(0xac00, 0xd7af), (0x1100, 0x11ff)]) {
+        "ko"
+    } else if has(&[(0x4e00, 0x9fff), (0x3400, 0x4dbf), (0x20000, 0x2ebef)]) {
+        "zh"
+    } else {
+        return None;
+    };
+    (lang != language).then_some(lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn date(text: &str) -> PartialDate {
+        PartialDate::parse(text).unwrap()
+    }
+
+    #[test]
+    fn dates_read_at_their_precision_in_both_languages() {
+        assert_eq!(format_date(&date("2025"), "en"), "2025");
+        assert_eq!(format_date(&date("2025-01"), "en"), "Jan 2025");
+        assert_eq!(format_date(&date("2024-12-13"), "en"), "13 Dec 2024");
+        assert_eq!(format_date(&date("2025"), "zh"), "2025年");
+        assert_eq!(format_date(&date("2025-01"), "zh"), "2025年1月");
+        assert_eq!(format_date(&date("2024-12-13"), "zh"), "2024年12月13日");
+    }
+
+    #[test]
+    fn names_in_another_script_get_its_language() {
+        assert_eq!(script_lang("何恩培", "en"), Some("zh"));
+        assert_eq!(script_lang("支持Ilya观点的人士", "en"), Some("zh"));
+        assert_eq!(script_lang("何恩培", "zh"), None);
+        assert_eq!(script_lang("Ilya Sutskever", "en"), None);
+        assert_eq!(script_lang("Ilya Sutskever", "zh"), None);
+        assert_eq!(script_lang("ソフトバンク", "en"), Some("ja"));
+    }
+
+    #[test]
+    fn every_placeholder_is_in_both_languages() {
+        for (key, en, zh) in STRINGS {
+            let names = |s: &str| {
+                let mut n: Vec<String> = s
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_string()))
+                    .collect();
+                n.sort();
+                n
+            };
+            assert_eq!(names(en), names(zh), "placeholders of `{key}`");
+        }
+    }
 
     #[test]
     fn keys_are_unique_and_complete() {

@@ -17,8 +17,162 @@ pub fn render_markdown(markdown: &str, unsafe_html: bool) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
     let events = add_heading_anchors(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    if unsafe_html { out } else { sanitize(&out) }
+    html::push_html(&mut out, events.iter().cloned());
+    if unsafe_html {
+        return out;
+    }
+    if nesting_exceeds(&out, MAX_HTML_DEPTH) {
+        // The sanitiser's HTML parser slows down with the square of the
+        // nesting depth (a body of 100,000 `>` or `<div>` would take
+        // minutes): show such a body with its raw HTML as text and its
+        // deepest Markdown flattened, which bounds the depth.
+        out.clear();
+        html::push_html(&mut out, flatten(events).into_iter());
+    }
+    sanitize(&out)
+}
+
+/// Deeper raw HTML than this is shown as text (see [`nesting_exceeds`]).
+const MAX_HTML_DEPTH: usize = 100;
+/// Markdown containers (quotes, lists, emphasis) deeper than this keep
+/// their text but lose their element, in a body that nests too deep.
+const MAX_MARKDOWN_DEPTH: usize = 24;
+
+/// Raw HTML as text, and Markdown containers below [`MAX_MARKDOWN_DEPTH`]
+/// dropped (their content kept): every element this leaves is one of
+/// pulldown-cmark's, at most a few per level, so the depth is bounded.
+fn flatten(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let keep = depth < MAX_MARKDOWN_DEPTH;
+                kept.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if kept.pop().unwrap_or(false) {
+                    depth -= 1;
+                    out.push(Event::End(tag));
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => out.push(Event::Text(html)),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether the elements of `html` may nest deeper than `limit`, by a
+/// single linear scan that errs on the deep side: every start tag of a
+/// non-void element opens one, and an end tag closes only what it closes
+/// for certain (the innermost element of its name, above which there are
+/// only elements whose end a parser may imply, for the end tags that imply
+/// them).
+fn nesting_exceeds(html: &str, limit: usize) -> bool {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+        "param", "source", "track", "wbr",
+    ];
+    const IMPLIED_END: &[&str] = &[
+        "p", "li", "dd", "dt", "option", "optgroup", "rb", "rp", "rt", "rtc",
+    ];
+    // End tags that close their element through implied ends (HTML's "in
+    // scope" rules); any other end tag closes only the innermost element.
+    const SCOPED_END: &[&str] = &[
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "header",
+        "hgroup",
+        "li",
+        "dd",
+        "dt",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "ul",
+    ];
+    let bytes = html.as_bytes();
+    let mut open: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(at) = html[i..].find('<') {
+        i += at + 1;
+        let (closing, start) = match bytes.get(i) {
+            Some(b'/') => (true, i + 1),
+            Some(b) if b.is_ascii_alphabetic() => (false, i),
+            Some(b'!') if html[i..].starts_with("!--") => {
+                i = html[i..].find("-->").map_or(html.len(), |e| i + e + 3);
+                continue;
+            }
+            _ => continue,
+        };
+        let name_end = html[start..]
+            .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+            .map_or(html.len(), |e| start + e);
+        let name = html[start..name_end].to_ascii_lowercase();
+        i = tag_end(html, name_end);
+        if closing {
+            let above = if SCOPED_END.contains(&name.as_str()) {
+                open.iter()
+                    .rev()
+                    .take_while(|n| **n != name && IMPLIED_END.contains(&n.as_str()))
+                    .count()
+            } else {
+                0
+            };
+            if open.len() > above && open[open.len() - 1 - above] == name {
+                open.truncate(open.len() - 1 - above);
+            }
+        } else if !VOID.contains(&name.as_str()) {
+            // A new `<p>` or `<li>` closes the one it follows.
+            if IMPLIED_END.contains(&name.as_str()) && open.last() == Some(&name) {
+                open.pop();
+            }
+            open.push(name);
+            if open.len() > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The index just past the `>` that ends the tag whose name ends at `from`,
+/// skipping `>` inside quoted attribute values.
+fn tag_end(html: &str, from: usize) -> usize {
+    let mut quote = None;
+    for (k, b) in html.as_bytes()[from..].iter().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(*b),
+            (Some(q), b) if q == *b => quote = None,
+            (None, b'>') => return from + k + 1,
+            _ => {}
+        }
+    }
+    html.len()
 }
 
 /// Gives every heading without an explicit `{#id}` an id made from its
@@ -157,6 +311,34 @@ mod tests {
     #[test]
     fn unsafe_html_passes_through_when_asked() {
         assert!(render_markdown("<b onclick=x>hi</b>", true).contains("onclick"));
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_not_fed_to_the_sanitiser() {
+        let html = render_markdown(&format!("{} deep", ">".repeat(10_000)), false);
+        assert!(html.matches("<blockquote>").count() <= MAX_MARKDOWN_DEPTH);
+        assert!(html.contains("deep"));
+        let html = render_markdown(
+            &format!("{}deep <script>x</script>", "<div>".repeat(10_000)),
+            false,
+        );
+        assert!(!html.contains("<div>"), "raw HTML shown as text");
+        assert!(html.contains("&lt;div&gt;"));
+        assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn nesting_is_measured_on_the_deep_side() {
+        assert!(!nesting_exceeds(&"<p>a</p>".repeat(1000), 3));
+        assert!(!nesting_exceeds(&"<ul><li>a<li>b</ul>".repeat(1000), 3));
+        assert!(!nesting_exceeds("<a title=\"<b><b><b>\">x</a>", 2));
+        assert!(nesting_exceeds(&"<div>".repeat(4), 3));
+        // `</span>` cannot close a span across an open `<div>`.
+        assert!(nesting_exceeds(&"<span><div></span>".repeat(4), 3));
+        assert!(nesting_exceeds(&"<span><p></span>".repeat(4), 3));
+        // `<div/>` is not self-closing in HTML.
+        assert!(nesting_exceeds(&"<div/>".repeat(4), 3));
+        assert!(!nesting_exceeds(&"<br/><img src=x>".repeat(10), 3));
     }
 
     #[test]

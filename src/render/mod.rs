@@ -3,10 +3,12 @@
 
 pub mod chart;
 pub mod data;
+pub mod disputes;
 pub mod feed;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod structured;
 pub mod templates;
 pub mod views;
@@ -44,6 +46,18 @@ pub fn render_site(
     theme: &mut Theme,
     today: PartialDate,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_selected(graph, config, theme, today, None)
+}
+
+/// Renders the HTML pages whose output paths are in `only` (all when
+/// `None`), plus every feed, data file and asset, which are cheap.
+pub fn render_selected(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let base = config.base_path();
     let view_cx = ViewContext {
         graph,
@@ -69,7 +83,10 @@ pub fn render_site(
     };
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for result in builder.render_all() {
+    // The search page lists every speaker and topic with its claim count:
+    // like the data files, it follows any change, so it is always rendered.
+    let search_page = search::search_page(theme, config, &view_cx);
+    for result in builder.render_all(only).into_iter().chain([search_page]) {
         match result {
             Ok(file) => files.push(file),
             Err(d) => errors.push(d),
@@ -82,6 +99,8 @@ pub fn render_site(
         return Err(errors);
     }
     files.extend(publish_files(graph, config, &view_cx));
+    let records = search::search_records(&view_cx);
+    files.extend(search::index_files(&records).map_err(|e| vec![search::index_diagnostic(e)])?);
     for (path, bytes) in &theme.assets {
         files.push(OutputFile::new(path.clone(), bytes.clone()));
     }
@@ -172,7 +191,13 @@ fn publish_files(graph: &Graph, config: &Config, cx: &ViewContext<'_>) -> Vec<Ou
         path: String::new(),
         lastmod: site_newest,
     }];
-    for list in ["topics/", "speakers/", "sources/", "timeline/"] {
+    for list in [
+        "topics/",
+        "speakers/",
+        "sources/",
+        "timeline/",
+        search::PAGE,
+    ] {
         entries.push(SitemapEntry {
             path: list.into(),
             lastmod: site_newest,

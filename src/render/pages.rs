@@ -1,12 +1,14 @@
 //! One function per kind of page: the context it gets and the file it
 //! becomes. Pages render in parallel; none reads or writes the disk.
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
 use super::OutputFile;
-use super::i18n::tr;
+use super::i18n::{format_date, tr};
 use super::markdown::render_markdown;
 use super::templates::Theme;
 use super::views::*;
@@ -141,26 +143,53 @@ impl PageBuilder<'_> {
     }
 
     /// Every HTML page of the site.
-    pub fn render_all(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    /// Every HTML page of the site, or only those whose output path is in
+    /// `only` (an incremental rebuild).
+    pub fn render_all(
+        &self,
+        only: Option<&BTreeSet<String>>,
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
         let g = self.graph;
-        let mut jobs: Vec<Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + '_>> = vec![
-            Box::new(|| self.home()),
-            Box::new(|| self.speakers()),
-            Box::new(|| self.sources()),
-            Box::new(|| self.topics()),
-            Box::new(|| self.timeline()),
-            Box::new(|| self.not_found()),
+        let wanted = |path: String| only.is_none_or(|set| set.contains(&path));
+        type Job<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + 'a>;
+        let fixed: Vec<(&str, Job<'_>)> = vec![
+            ("index.html", Box::new(|| self.home())),
+            ("speakers/index.html", Box::new(|| self.speakers())),
+            ("sources/index.html", Box::new(|| self.sources())),
+            ("topics/index.html", Box::new(|| self.topics())),
+            ("timeline/index.html", Box::new(|| self.timeline())),
+            ("404.html", Box::new(|| self.not_found())),
         ];
-        let mut out: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_drain(..).map(|job| job()).collect();
-        out.par_extend((0..g.claims.len()).into_par_iter().map(|i| self.claim(i)));
+        let mut out: Vec<Result<OutputFile, Diagnostic>> = fixed
+            .into_par_iter()
+            .filter(|(path, _)| wanted(path.to_string()))
+            .map(|(_, job)| job())
+            .collect();
+        let page = |path: String| format!("{path}index.html");
+        out.par_extend(
+            (0..g.claims.len())
+                .into_par_iter()
+                .filter(|&i| wanted(page(claim_path(&g.claims[i].id))))
+                .map(|i| self.claim(i)),
+        );
         out.par_extend(
             (0..g.speakers.len())
                 .into_par_iter()
+                .filter(|&i| wanted(page(speaker_path(&g.speakers[i].id))))
                 .map(|i| self.speaker(i)),
         );
-        out.par_extend((0..g.sources.len()).into_par_iter().map(|i| self.source(i)));
-        out.par_extend((0..g.topics.len()).into_par_iter().map(|i| self.topic(i)));
+        out.par_extend(
+            (0..g.sources.len())
+                .into_par_iter()
+                .filter(|&i| wanted(page(source_path(&g.sources[i].id))))
+                .map(|i| self.source(i)),
+        );
+        out.par_extend(
+            (0..g.topics.len())
+                .into_par_iter()
+                .filter(|&i| wanted(page(topic_path(&g.topics[i].id))))
+                .map(|i| self.topic(i)),
+        );
         out
     }
 
@@ -271,6 +300,7 @@ impl PageBuilder<'_> {
             .map(|t| self.view_cx.topic_ref(&t.value));
         let mut crumbs = vec![];
         if let Some(t) = first_topic {
+            crumbs.push((self.t("topics").into(), "topics/".into()));
             crumbs.push((t.name, topic_path(&t.id)));
         }
         let meta = self.meta(
@@ -446,9 +476,15 @@ impl PageBuilder<'_> {
         let topic = &g.topics[i];
         let claims = &g.by_topic[i];
         // Positions: every contradiction that involves a claim of this topic,
-        // once, the older claim on the left.
+        // once, the older claim on the left; and the same grouped into
+        // disputes with two sides.
         #[derive(Serialize)]
         struct Position {
+            left: Value,
+            right: Value,
+        }
+        #[derive(Serialize)]
+        struct Dispute {
             left: Value,
             right: Value,
         }
@@ -469,6 +505,13 @@ impl PageBuilder<'_> {
             .map(|&(a, b)| Position {
                 left: self.summary_values[a].clone(),
                 right: self.summary_values[b].clone(),
+            })
+            .collect();
+        let disputes: Vec<Dispute> = super::disputes::group_disputes(&pairs)
+            .iter()
+            .map(|d| Dispute {
+                left: self.claim_list(&d.left),
+                right: self.claim_list(&d.right),
             })
             .collect();
         #[derive(Serialize)]
@@ -499,6 +542,7 @@ impl PageBuilder<'_> {
             &render_markdown(&topic.body, self.config.unsafe_html),
         );
         cx.insert("positions", &positions);
+        cx.insert("disputes", &disputes);
         cx.insert("by_kind", &by_kind);
         cx.insert_value("claims", self.claim_list(claims));
         let meta = self.meta(
@@ -530,11 +574,13 @@ impl PageBuilder<'_> {
         let mut periods: Vec<Period> = Vec::new();
         let mut current: Option<(String, Vec<usize>)> = None;
         for (i, claim) in g.claims.iter().enumerate() {
-            let key = crate::parse::PartialDate {
-                day: None,
-                ..claim.date
-            }
-            .display(&self.config.language);
+            let key = format_date(
+                &crate::parse::PartialDate {
+                    day: None,
+                    ..claim.date
+                },
+                &self.config.language,
+            );
             match &mut current {
                 Some((k, list)) if *k == key => list.push(i),
                 _ => {

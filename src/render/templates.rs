@@ -28,17 +28,32 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/timeline.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     (
         "partials/claim-item.html",
         include_str!("../../templates/partials/claim-item.html"),
     ),
+    (
+        "partials/chart.html",
+        include_str!("../../templates/partials/chart.html"),
+    ),
 ];
 
 /// Static files of the theme, copied to the output as they are.
-pub const ASSETS: &[(&str, &str)] = &[(
-    "assets/style.css",
-    include_str!("../../templates/assets/style.css"),
-)];
+pub const ASSETS: &[(&str, &str)] = &[
+    (
+        "assets/style.css",
+        include_str!("../../templates/assets/style.css"),
+    ),
+    (
+        "assets/search.css",
+        include_str!("../../templates/assets/search.css"),
+    ),
+    (
+        "assets/search.js",
+        include_str!("../../templates/assets/search.js"),
+    ),
+];
 
 /// Compiled templates, and where each came from for error messages.
 pub struct Theme {
@@ -194,6 +209,11 @@ fn template_diagnostic(
                 message.push_str(&s.to_string());
                 source = s.source();
             }
+            // Some errors (an include of a missing template) arrive as a
+            // rendered report: read the place from its `--> file:line:col`.
+            if let Some((file, pos, first)) = located_report(&message) {
+                return Diagnostic::error(shown(&file), pos, format!("template error: {first}"));
+            }
             Diagnostic::error(
                 shown(fallback),
                 Pos::START,
@@ -201,4 +221,19 @@ fn template_diagnostic(
             )
         }
     }
+}
+
+/// The template, position and first line of a rendered Tera report:
+/// `error: Unknown template `x`\n --> claim.html:4:12\n ...`.
+fn located_report(report: &str) -> Option<(String, Pos, String)> {
+    let first = report.lines().next()?.trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let place = report
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = place.trim().rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some((file, Pos::new(line, col), first))
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::i18n::tr;
+use super::i18n::{format_date, script_lang, tr};
 use crate::graph::Graph;
 use crate::parse::{Claim, PartialDate};
 
@@ -20,7 +20,7 @@ impl DateView {
     pub fn new(date: &PartialDate, language: &str) -> Self {
         DateView {
             iso: date.to_string(),
-            display: date.display(language),
+            display: format_date(date, language),
         }
     }
 }
@@ -31,6 +31,9 @@ pub struct Ref {
     pub id: String,
     pub url: String,
     pub name: String,
+    /// The language of a speaker's name when its script is not the
+    /// interface's (`zh` for `何恩培` on an English site), else none.
+    pub lang: Option<&'static str>,
 }
 
 /// A claim as it appears in lists.
@@ -63,6 +66,8 @@ pub struct SpeakerSummary {
     pub id: String,
     pub url: String,
     pub name: String,
+    /// The language of `name`, as for [`Ref::lang`].
+    pub lang: Option<&'static str>,
     pub aliases: Vec<String>,
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -173,6 +178,7 @@ impl ViewContext<'_> {
         Ref {
             id: id.to_string(),
             url: format!("{}{}", self.base, speaker_path(id)),
+            lang: script_lang(&name, self.language),
             name,
         }
     }
@@ -188,6 +194,7 @@ impl ViewContext<'_> {
             id: id.to_string(),
             url: format!("{}{}", self.base, source_path(id)),
             name,
+            lang: None,
         }
     }
 
@@ -202,6 +209,7 @@ impl ViewContext<'_> {
             id: id.to_string(),
             url: format!("{}{}", self.base, topic_path(id)),
             name,
+            lang: None,
         }
     }
 
@@ -243,6 +251,7 @@ impl ViewContext<'_> {
                 id: s.id.clone(),
                 url: format!("{}{}", self.base, speaker_path(&s.id)),
                 name: s.name.clone(),
+                lang: script_lang(&s.name, self.language),
                 aliases: s.aliases.clone(),
                 kind: s.kind,
                 kind_label: tr(self.language, &format!("speaker_{}", s.kind)),

@@ -1,0 +1,10 @@
+//! A whole build of a small site in memory, one of its files replaced by
+//! the input. The checks live in tests/fuzz_checks/, where
+//! tests/fuzz_regressions.rs runs them on every input that found a bug.
+
+#![no_main]
+
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::whole_build(data));

@@ -1,0 +1,266 @@
+//! Which pages an edit affects: changed records in, output paths out.
+//! Pure: it reads the graphs before and after the edit and nothing else.
+//!
+//! A claim appears on its own page, on the pages of its speakers, sources
+//! and topics, on the pages of every claim related to it (both directions),
+//! and on the topic pages where it stands in a contradiction. A speaker,
+//! source or topic appears on its own page and wherever its claims appear.
+//! The home page, the timeline and the three index pages list or count
+//! everything and are always rendered; feeds and data files are cheap and
+//! always rewritten. A change in how many records there are changes the
+//! counts every page shows, so it affects everything.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::graph::Graph;
+use crate::load::{FileKind, InputFile};
+use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
+
+/// The records an edit changed, created or deleted, as (kind, id).
+pub type Changed = BTreeSet<(FileKind, String)>;
+
+/// Compares two versions of the content files.
+pub fn changed_records(old: &[InputFile], new: &[InputFile]) -> Changed {
+    let index = |files: &[InputFile]| -> BTreeMap<(FileKind, String), String> {
+        files
+            .iter()
+            .map(|f| ((f.kind, f.id.clone()), f.text.clone()))
+            .collect()
+    };
+    let (old, new) = (index(old), index(new));
+    let mut changed = Changed::new();
+    for (key, text) in &old {
+        if new.get(key) != Some(text) {
+            changed.insert(key.clone());
+        }
+    }
+    for key in new.keys() {
+        if !old.contains_key(key) {
+            changed.insert(key.clone());
+        }
+    }
+    changed
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Affected {
+    Everything,
+    /// Output paths of the HTML pages to render again.
+    Pages(BTreeSet<String>),
+}
+
+/// Pages always rendered after any content change.
+const ALWAYS: [&str; 5] = [
+    "index.html",
+    "timeline/index.html",
+    "speakers/index.html",
+    "sources/index.html",
+    "topics/index.html",
+];
+
+pub fn affected_pages(old: &Graph, new: &Graph, changed: &Changed) -> Affected {
+    let counts = |g: &Graph| {
+        (
+            g.claims.len(),
+            g.speakers.len(),
+            g.sources.len(),
+            g.topics.len(),
+        )
+    };
+    if counts(old) != counts(new) {
+        return Affected::Everything;
+    }
+    let mut pages: BTreeSet<String> = ALWAYS.iter().map(|p| p.to_string()).collect();
+    let page = |path: String| format!("{path}index.html");
+    for (kind, id) in changed {
+        for g in [old, new] {
+            match kind {
+                FileKind::Claim => {
+                    if let Some(&i) = g.claim_index.get(id) {
+                        touch_claim(g, i, &mut pages);
+                    }
+                }
+                FileKind::Speaker => {
+                    pages.insert(page(speaker_path(id)));
+                    let Some(&k) = g.speaker_index.get(id) else {
+                        continue;
+                    };
+                    for &c in &g.by_speaker[k] {
+                        touch_claim(g, c, &mut pages);
+                    }
+                    // Its members show its name; its organisation lists it.
+                    for &m in &g.members[k] {
+                        pages.insert(page(speaker_path(&g.speakers[m].id)));
+                        for &c in &g.by_speaker[m] {
+                            pages.insert(page(claim_path(&g.claims[c].id)));
+                        }
+                    }
+                    if let Some(org) = &g.speakers[k].org {
+                        pages.insert(page(speaker_path(&org.value)));
+                    }
+                }
+                FileKind::Source => {
+                    pages.insert(page(source_path(id)));
+                    if let Some(&k) = g.source_index.get(id) {
+                        for &c in &g.by_source[k] {
+                            touch_claim(g, c, &mut pages);
+                        }
+                    }
+                }
+                FileKind::Topic => {
+                    pages.insert(page(topic_path(id)));
+                    if let Some(&k) = g.topic_index.get(id) {
+                        for &c in &g.by_topic[k] {
+                            touch_claim(g, c, &mut pages);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Affected::Pages(pages)
+}
+
+/// Every page that shows claim `i` of graph `g`.
+fn touch_claim(g: &Graph, i: usize, pages: &mut BTreeSet<String>) {
+    let page = |path: String| format!("{path}index.html");
+    let claim = &g.claims[i];
+    pages.insert(page(claim_path(&claim.id)));
+    for s in &claim.speakers {
+        pages.insert(page(speaker_path(&s.value)));
+    }
+    pages.insert(page(source_path(&claim.source.value)));
+    if let Some(origin) = &claim.origin {
+        pages.insert(page(source_path(&origin.value)));
+    }
+    for t in &claim.topics {
+        pages.insert(page(topic_path(&t.value)));
+    }
+    let links = &g.links[i];
+    for list in [
+        &links.supports,
+        &links.supported_by,
+        &links.responds_to,
+        &links.responded_by,
+    ] {
+        for &j in list {
+            pages.insert(page(claim_path(&g.claims[j].id)));
+        }
+    }
+    // A contradiction shows both claims on the topic pages of each.
+    for &j in links.contradicts.iter().chain(&links.contradicted_by) {
+        let other = &g.claims[j];
+        pages.insert(page(claim_path(&other.id)));
+        for t in &other.topics {
+            pages.insert(page(topic_path(&t.value)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_files;
+
+    fn file(kind: FileKind, id: &str, text: &str) -> InputFile {
+        let folder = kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
+        InputFile {
+            path: format!("claims/{folder}{id}.md"),
+            kind,
+            id: id.into(),
+            text: text.into(),
+        }
+    }
+
+    fn claim(id: &str, speaker: &str, topic: &str, extra: &str) -> InputFile {
+        file(
+            FileKind::Claim,
+            id,
+            &format!(
+                "---\nclaim: {id}\nspeaker: {speaker}\ndate: 2025\nsource: s\ntopics: [{topic}]\n{extra}---\n"
+            ),
+        )
+    }
+
+    fn site(extra_a: &str) -> Vec<InputFile> {
+        vec![
+            file(FileKind::Speaker, "ann", "---\nname: Ann\n---\n"),
+            file(FileKind::Speaker, "bob", "---\nname: Bob\n---\n"),
+            file(FileKind::Source, "s", "---\ntitle: S\n---\n"),
+            file(FileKind::Topic, "t1", "---\ntitle: T1\n---\n"),
+            file(FileKind::Topic, "t2", "---\ntitle: T2\n---\n"),
+            claim("a", "ann", "t1", extra_a),
+            claim("b", "bob", "t2", "contradicts: [c]\n"),
+            claim("c", "bob", "t2", ""),
+        ]
+    }
+
+    fn graph(files: &[InputFile]) -> Graph {
+        let (records, diagnostics) = parse_files(files);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        crate::graph::link(records, false)
+    }
+
+    #[test]
+    fn editing_a_claim_touches_its_own_neighbourhood_only() {
+        let old = site("");
+        let new = site("kind: prediction\n");
+        let changed = changed_records(&old, &new);
+        assert_eq!(changed, [(FileKind::Claim, "a".to_string())].into());
+        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed) else {
+            panic!("expected a partial rebuild")
+        };
+        for p in [
+            "claims/a/index.html",
+            "speakers/ann/index.html",
+            "sources/s/index.html",
+            "topics/t1/index.html",
+        ] {
+            assert!(pages.contains(p), "{p} missing from {pages:?}");
+        }
+        for p in [
+            "claims/b/index.html",
+            "speakers/bob/index.html",
+            "topics/t2/index.html",
+        ] {
+            assert!(!pages.contains(p), "{p} should not be rendered again");
+        }
+    }
+
+    #[test]
+    fn a_new_relation_touches_both_ends_and_their_topics() {
+        let old = site("");
+        let new = site("contradicts: [b]\n");
+        let changed = changed_records(&old, &new);
+        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed) else {
+            panic!("expected a partial rebuild")
+        };
+        assert!(pages.contains("claims/b/index.html"));
+        assert!(pages.contains("topics/t2/index.html"));
+    }
+
+    #[test]
+    fn renaming_a_speaker_touches_the_pages_of_its_claims() {
+        let old = site("");
+        let mut new = site("");
+        new[1].text = "---\nname: Robert\n---\n".into();
+        let changed = changed_records(&old, &new);
+        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed) else {
+            panic!("expected a partial rebuild")
+        };
+        assert!(pages.contains("claims/b/index.html") && pages.contains("claims/c/index.html"));
+        assert!(!pages.contains("claims/a/index.html"));
+    }
+
+    #[test]
+    fn a_new_claim_changes_the_counts_so_everything() {
+        let old = site("");
+        let mut new = site("");
+        new.push(claim("d", "ann", "t1", ""));
+        let changed = changed_records(&old, &new);
+        assert_eq!(
+            affected_pages(&graph(&old), &graph(&new), &changed),
+            Affected::Everything
+        );
+    }
+}

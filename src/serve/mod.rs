@@ -1,0 +1,353 @@
+//! `watch` and `serve`: file events -> which inputs changed (`watch`) ->
+//! which outputs change (`affected`) -> an incremental rebuild (`session`)
+//! -> write to disk, or serve from memory (`server`) and reload the
+//! browser (`reload`).
+
+pub mod affected;
+pub mod reload;
+pub mod server;
+pub mod session;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+
+use crate::diagnostics::Diagnostic;
+use crate::{BuildOptions, Failure};
+use reload::{Message, Reloader};
+use session::{Session, Update};
+use watch::{Changes, Layout, classify};
+
+/// How long the watcher waits for a burst of events to settle.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Extra time to gather the rest of a large burst (a `git checkout`).
+const GATHER: Duration = Duration::from_millis(30);
+
+/// What `serve` adds to a build.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+}
+
+/// How to report: the CLI prints, tests capture.
+pub trait Reporter: Send {
+    fn diagnostics(&mut self, diagnostics: &[Diagnostic]);
+    fn line(&mut self, text: &str);
+}
+
+/// Prints to the terminal, as `build` does.
+pub struct Terminal;
+
+impl Reporter for Terminal {
+    fn diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            eprintln!("{d}");
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        println!("{text}");
+    }
+}
+
+fn layout(options: &BuildOptions) -> Layout {
+    let config =
+        crate::config::Config::load(&options.root).unwrap_or_else(|_| crate::config::Config {
+            root: options.root.clone(),
+            ..Default::default()
+        });
+    let absolute = |p: std::path::PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+    let root = absolute(options.root.clone());
+    Layout {
+        content: absolute(config.content_dir()),
+        templates: absolute(config.templates_dir()),
+        config_file: root.join(crate::config::CONFIG_FILE),
+        output: absolute(
+            options
+                .output
+                .clone()
+                .map(|o| options.root.join(o))
+                .unwrap_or_else(|| config.output_dir()),
+        ),
+        root,
+    }
+}
+
+/// Starts watching a site's inputs; events arrive on the returned channel.
+/// The watcher stops when the returned guard is dropped.
+fn start_watcher(
+    layout: &Layout,
+    poll: bool,
+) -> Result<(Box<dyn std::any::Any>, Receiver<DebounceEventResult>), String> {
+    let (tx, rx) = channel();
+    let describe = |e: notify::Error| format!("cannot watch the site for changes: {e}");
+    let mut targets: Vec<(&Path, RecursiveMode)> =
+        vec![(&layout.root, RecursiveMode::NonRecursive)];
+    for dir in [&layout.content, &layout.templates] {
+        if dir.is_dir() {
+            targets.push((dir, RecursiveMode::Recursive));
+        }
+    }
+    if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+        let mut debouncer = new_debouncer_opt::<
+            _,
+            notify::PollWatcher,
+            notify_debouncer_full::NoCache,
+        >(DEBOUNCE, None, tx, notify_debouncer_full::NoCache, config)
+        .map_err(describe)?;
+        for (path, mode) in targets {
+            debouncer.watch(path, mode).map_err(describe)?;
+        }
+        Ok((Box::new(debouncer), rx))
+    } else {
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(describe)?;
+        for (path, mode) in targets {
+            debouncer.watch(path, mode).map_err(describe)?;
+        }
+        Ok((Box::new(debouncer), rx))
+    }
+}
+
+/// Waits for the next batch of changes that matter, gathering a burst into one.
+fn next_changes(
+    rx: &Receiver<DebounceEventResult>,
+    layout: &Layout,
+    reporter: &mut dyn Reporter,
+) -> Option<(Changes, Instant)> {
+    loop {
+        let first = rx.recv().ok()?;
+        let detected = Instant::now();
+        let mut changes = Changes::default();
+        let mut absorb = |result: DebounceEventResult, reporter: &mut dyn Reporter| match result {
+            Ok(events) => {
+                // Reading a file is not changing it: the build's own reads
+                // must not start another build.
+                let paths = events
+                    .iter()
+                    .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+                    .flat_map(|e| e.paths.iter().map(|p| p.as_path()));
+                changes.merge(&classify(layout, paths));
+            }
+            Err(errors) => {
+                for e in errors {
+                    reporter.line(&format!("watch error: {e}"));
+                }
+            }
+        };
+        absorb(first, reporter);
+        loop {
+            match rx.recv_timeout(GATHER) {
+                Ok(more) => absorb(more, reporter),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        if changes.any() {
+            return Some((changes, detected));
+        }
+    }
+}
+
+fn summary(update: &Update, since: Instant) -> String {
+    format!(
+        "Rebuilt: {} page{} rendered, {} file{} changed, {} removed in {} ms",
+        update.rendered,
+        if update.rendered == 1 { "" } else { "s" },
+        update.changed.len(),
+        if update.changed.len() == 1 { "" } else { "s" },
+        update.removed.len(),
+        since.elapsed().as_millis()
+    )
+}
+
+/// One step of the loop: the first build, or a rebuild of the last good one.
+fn step(
+    session: &mut Option<Session>,
+    options: &BuildOptions,
+    changes: &Changes,
+) -> Result<Update, Failure> {
+    match session {
+        Some(s) => s.rebuild(changes),
+        None => {
+            let fresh = Session::start(options.clone())?;
+            let update = Update {
+                changed: fresh.site.keys().cloned().collect(),
+                rendered: fresh.site.keys().filter(|p| p.ends_with(".html")).count(),
+                warnings: fresh.warnings.clone(),
+                ..Update::default()
+            };
+            *session = Some(fresh);
+            Ok(update)
+        }
+    }
+}
+
+/// `claimbase watch`: build to disk, then rebuild on every change.
+pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> Result<(), String> {
+    let layout = layout(&options);
+    // Watch before the first build, so an edit made during it is not lost.
+    let (_guard, rx) = start_watcher(&layout, poll)?;
+    let mut session = None;
+    let first = Instant::now();
+    match step(&mut session, &options, &Changes::default()) {
+        Ok(update) => {
+            reporter.diagnostics(&update.warnings);
+            if let Some(s) = &session
+                && let Err(f) = s.write_all()
+            {
+                reporter.diagnostics(&f.diagnostics);
+                return Err("cannot write the output folder".into());
+            }
+            reporter.line(&format!(
+                "Built {} pages in {} ms; watching for changes (Ctrl-C to stop)",
+                update.rendered,
+                first.elapsed().as_millis()
+            ));
+        }
+        Err(f) => {
+            reporter.diagnostics(&f.diagnostics);
+            reporter.line("Build failed; watching for changes (Ctrl-C to stop)");
+        }
+    }
+    while let Some((changes, detected)) = next_changes(&rx, &layout, reporter) {
+        let was_built = session.is_some();
+        match step(&mut session, &options, &changes) {
+            Ok(update) => {
+                reporter.diagnostics(&update.warnings);
+                let written = match (&session, was_built) {
+                    (Some(s), true) => s.write_update(&update).map_err(|e| e.to_string()),
+                    (Some(s), false) => s
+                        .write_all()
+                        .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect()),
+                    (None, _) => Ok(()),
+                };
+                match written {
+                    Ok(()) => reporter.line(&summary(&update, detected)),
+                    Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
+                }
+            }
+            Err(f) => {
+                reporter.diagnostics(&f.diagnostics);
+                reporter.line("Build failed; the output folder keeps the last good site");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `claimbase serve`: build in memory, serve over HTTP, rebuild and reload.
+pub fn serve(
+    options: BuildOptions,
+    serve: ServeOptions,
+    poll: bool,
+    reporter: &mut dyn Reporter,
+) -> Result<(), String> {
+    let layout = layout(&options);
+    let address = SocketAddr::new(serve.bind, serve.port);
+    let server = tiny_http::Server::http(address).map_err(|e| {
+        let busy = e.to_string().to_lowercase().contains("in use");
+        if busy {
+            format!(
+                "port {} on {} is already in use; choose another with --port",
+                serve.port, serve.bind
+            )
+        } else {
+            format!("cannot listen on {address}: {e}")
+        }
+    })?;
+    let base_path = crate::config::Config::load(&options.root)
+        .map(|mut c| {
+            if let Some(b) = &options.base_url {
+                c.base_url = b.clone();
+            }
+            c.base_path()
+        })
+        .unwrap_or_else(|_| "/".into());
+    let state = Arc::new(server::ServerState {
+        files: RwLock::new(Arc::default()),
+        base_path: base_path.clone(),
+        reloader: Reloader::default(),
+    });
+    let publish = |session: &Option<Session>| {
+        if let Some(s) = session {
+            *state.files.write().expect("not poisoned") = Arc::new(s.site.clone());
+        }
+    };
+
+    let (_guard, rx) = start_watcher(&layout, poll)?;
+    let mut session = None;
+    let first = Instant::now();
+    match step(&mut session, &options, &Changes::default()) {
+        Ok(update) => {
+            reporter.diagnostics(&update.warnings);
+            publish(&session);
+            reporter.line(&format!(
+                "Built {} pages in {} ms",
+                update.rendered,
+                first.elapsed().as_millis()
+            ));
+        }
+        Err(f) => {
+            reporter.diagnostics(&f.diagnostics);
+            state.reloader.broadcast(Message::errors(&f.diagnostics));
+            reporter.line("Build failed; fix the errors and save to rebuild");
+        }
+    }
+    let url = format!("http://{}{}", address, base_path);
+    reporter.line(&format!("Serving the site at {url} (Ctrl-C to stop)"));
+    let handler_state = state.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let state = handler_state.clone();
+            std::thread::spawn(move || server::handle(request, &state));
+        }
+    });
+    if serve.open {
+        open_browser(&url);
+    }
+    while let Some((changes, detected)) = next_changes(&rx, &layout, reporter) {
+        match step(&mut session, &options, &changes) {
+            Ok(update) => {
+                reporter.diagnostics(&update.warnings);
+                publish(&session);
+                let message = if update.css_only() {
+                    Message::Css
+                } else {
+                    Message::Reload
+                };
+                state.reloader.broadcast(message);
+                reporter.line(&summary(&update, detected));
+            }
+            Err(f) => {
+                reporter.diagnostics(&f.diagnostics);
+                state.reloader.broadcast(Message::errors(&f.diagnostics));
+                reporter.line("Build failed; still serving the last good site");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}

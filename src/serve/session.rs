@@ -1,0 +1,260 @@
+//! A site kept in memory between rebuilds: the last good graph, theme and
+//! output files, and the incremental rebuild that updates them. After any
+//! sequence of edits the files equal what a fresh full build would write.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::affected::{Affected, affected_pages, changed_records};
+use super::watch::Changes;
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::graph::Graph;
+use crate::load::{InputFile, relative};
+use crate::parse::PartialDate;
+use crate::render::templates::{BUILT_IN, Theme};
+use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
+use crate::render::{OutputFile, render_selected};
+use crate::{BuildOptions, Failure, check};
+
+pub struct Session {
+    pub options: BuildOptions,
+    pub config: crate::config::Config,
+    theme: Theme,
+    files: Vec<InputFile>,
+    graph: Graph,
+    today: PartialDate,
+    /// A site with its own templates may show anything anywhere, so its
+    /// rebuilds render every page.
+    custom_templates: bool,
+    /// The built site: output path -> bytes.
+    pub site: BTreeMap<String, Arc<Vec<u8>>>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a rebuild changed in the built site.
+#[derive(Debug, Clone, Default)]
+pub struct Update {
+    /// Output paths whose bytes changed or that are new.
+    pub changed: Vec<String>,
+    /// Output paths that no longer exist.
+    pub removed: Vec<String>,
+    /// HTML pages rendered for this update.
+    pub rendered: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Update {
+    /// Only stylesheets changed: the browser can swap them without a reload.
+    pub fn css_only(&self) -> bool {
+        !self.changed.is_empty()
+            && self.removed.is_empty()
+            && self.changed.iter().all(|p| p.ends_with(".css"))
+    }
+}
+
+/// Whether a site's templates folder changes any built-in template or adds
+/// one (the repository's own `templates/` is the built-in theme itself).
+fn has_custom_templates(dir: &Path) -> bool {
+    if !dir.is_dir() {
+        return false;
+    }
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .any(|e| {
+            let name = relative(dir, e.path());
+            let built_in = BUILT_IN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| *text);
+            std::fs::read_to_string(e.path()).ok().as_deref() != built_in
+        })
+}
+
+/// The HTML pages a graph makes.
+fn page_paths(graph: &Graph) -> BTreeSet<String> {
+    let mut pages: BTreeSet<String> = [
+        "index.html",
+        "speakers/index.html",
+        "sources/index.html",
+        "topics/index.html",
+        "timeline/index.html",
+        "404.html",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    let page = |path: String| format!("{path}index.html");
+    pages.extend(graph.claims.iter().map(|c| page(claim_path(&c.id))));
+    pages.extend(graph.speakers.iter().map(|s| page(speaker_path(&s.id))));
+    pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
+    pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
+    pages
+}
+
+impl Session {
+    /// A full build, in memory.
+    pub fn start(options: BuildOptions) -> Result<Session, Failure> {
+        let checked = check(&options)?;
+        let config = checked.config;
+        let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
+        let today = crate::today();
+        let files = render_selected(&checked.graph, &config, &mut theme, today, None)
+            .map_err(Failure::new)?;
+        Ok(Session {
+            custom_templates: has_custom_templates(&config.templates_dir()),
+            options,
+            config,
+            theme,
+            files: checked.files,
+            graph: checked.graph,
+            today,
+            site: files
+                .into_iter()
+                .map(|f| (f.path, Arc::new(f.bytes)))
+                .collect(),
+            warnings: checked.warnings,
+        })
+    }
+
+    /// Rebuilds after `changes`, rendering only the pages they affect. On
+    /// failure the session keeps its last good site.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Update, Failure> {
+        let start = Instant::now();
+        if changes.config || changes.templates {
+            let mut fresh = Session::start(self.options.clone())?;
+            let mut update = diff(&self.site, &fresh.site);
+            update.rendered = page_paths(&fresh.graph).len();
+            update.elapsed = start.elapsed();
+            update.warnings = fresh.warnings.clone();
+            std::mem::swap(self, &mut fresh);
+            return Ok(update);
+        }
+        let checked = check(&self.options)?;
+        let changed = changed_records(&self.files, &checked.files);
+        let affected = if self.custom_templates {
+            Affected::Everything
+        } else {
+            affected_pages(&self.graph, &checked.graph, &changed)
+        };
+        let only = match affected {
+            Affected::Everything => None,
+            Affected::Pages(pages) => Some(pages),
+        };
+        let files = render_selected(
+            &checked.graph,
+            &self.config,
+            &mut self.theme,
+            self.today,
+            only.as_ref(),
+        )
+        .map_err(Failure::new)?;
+        let mut update = Update {
+            rendered: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            warnings: checked.warnings.clone(),
+            ..Update::default()
+        };
+        // What this render wrote is current by definition; of the rest, only
+        // the pages the new graph still makes are kept.
+        let mut keep = page_paths(&checked.graph);
+        keep.extend(files.iter().map(|f| f.path.clone()));
+        self.site.retain(|path, _| {
+            let kept = keep.contains(path);
+            if !kept {
+                update.removed.push(path.clone());
+            }
+            kept
+        });
+        for OutputFile { path, bytes } in files {
+            if self.site.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                update.changed.push(path.clone());
+                self.site.insert(path, Arc::new(bytes));
+            }
+        }
+        self.files = checked.files;
+        self.graph = checked.graph;
+        self.warnings = checked.warnings;
+        update.elapsed = start.elapsed();
+        Ok(update)
+    }
+
+    /// Writes the whole site to the output folder, atomically.
+    pub fn write_all(&self) -> Result<(), Failure> {
+        let output = self.config.output_dir();
+        let fail = |message: String| {
+            Failure::new(vec![Diagnostic::error(
+                relative(&self.config.root, &output),
+                Pos::START,
+                message,
+            )])
+        };
+        let protected = [
+            (self.config.root.as_path(), "the site folder"),
+            (&self.config.content_dir() as &Path, "the content folder"),
+            (
+                &self.config.templates_dir() as &Path,
+                "the templates folder",
+            ),
+        ];
+        crate::write::check_output_dir(&output, &protected).map_err(|e| fail(e.to_string()))?;
+        let files: Vec<OutputFile> = self
+            .site
+            .iter()
+            .map(|(p, b)| OutputFile::new(p.clone(), b.to_vec()))
+            .collect();
+        crate::write::write_site(&output, &files).map_err(|e| fail(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Writes only what an update changed, each file replaced atomically.
+    pub fn write_update(&self, update: &Update) -> std::io::Result<()> {
+        let output = self.config.output_dir();
+        for path in &update.changed {
+            let target = output.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let temp = target.with_file_name(format!(
+                ".{}.claimbase-tmp",
+                target
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            std::fs::write(&temp, self.site[path].as_slice())?;
+            std::fs::rename(&temp, &target)?;
+        }
+        for path in &update.removed {
+            let target = output.join(path);
+            let _ = std::fs::remove_file(&target);
+            // Remove folders the page leaves empty (claims/<id>/).
+            let mut dir = target.parent();
+            while let Some(d) = dir {
+                if d == output || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+}
+
+fn diff(old: &BTreeMap<String, Arc<Vec<u8>>>, new: &BTreeMap<String, Arc<Vec<u8>>>) -> Update {
+    let mut update = Update::default();
+    for (path, bytes) in new {
+        if old.get(path) != Some(bytes) {
+            update.changed.push(path.clone());
+        }
+    }
+    update.removed = old
+        .keys()
+        .filter(|p| !new.contains_key(*p))
+        .cloned()
+        .collect();
+    update
+}

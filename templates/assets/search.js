@@ -1,0 +1,294 @@
+// The search page: runs the reader's query against the site's Pagefind
+// index as they type, and lists the matching claims with the matched words
+// marked. Everything it loads comes from this site (no server, no CDN).
+//
+// There are two indexes of the same claims (see src/render/search.rs): one
+// with English stemming, one with Chinese word segmentation. A query with
+// Han or kana characters goes to the second, split into words here, the
+// same way Pagefind splits it on a Chinese page; any other goes to the
+// first. The page's state lives in its URL (`?q=…&speaker=…`), so the
+// header's search box, links and the back button all work.
+
+const PAGE_SIZE = 10;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+const root = document.getElementById("search");
+if (root) start(root);
+
+function start(root) {
+  const text = root.dataset;
+  const form = root.querySelector("form");
+  const input = root.querySelector("#search-query");
+  const selects = [...root.querySelectorAll("select[name]")];
+  const status = root.querySelector("#search-status");
+  const list = root.querySelector("#search-results");
+  const more = root.querySelector("#search-more");
+  const pageLang = document.documentElement.lang || "en";
+  // Filter value -> label, as the page's <option>s say it.
+  const labels = Object.fromEntries(
+    selects.map((s) => [s.name, Object.fromEntries([...s.options].filter((o) => o.value).map((o) => [o.value, o.dataset.label]))]),
+  );
+
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") ?? "";
+  for (const s of selects) {
+    const value = params.get(s.name);
+    if (value && labels[s.name][value]) s.value = value;
+  }
+  root.hidden = false;
+
+  let english, chinese, failed = false;
+  const api = import(text.bundle + "pagefind.js").then(
+    async (pagefind) => {
+      english = pagefind;
+      await pagefind.options({ baseUrl: text.base });
+      await pagefind.init();
+      return pagefind;
+    },
+    (error) => {
+      failed = true;
+      console.error(error);
+      status.textContent = text.error;
+    },
+  );
+
+  let generation = 0;
+  let pending = [];
+  let shown = 0;
+
+  async function run() {
+    const id = ++generation;
+    const query = input.value.trim();
+    const filters = {};
+    for (const s of selects) if (s.value) filters[s.name] = s.value;
+    syncUrl(query, filters);
+    if (!query && !Object.keys(filters).length) {
+      list.replaceChildren();
+      list.removeAttribute("aria-busy");
+      status.textContent = "";
+      more.hidden = true;
+      return;
+    }
+    list.setAttribute("aria-busy", "true");
+    const pagefind = await api;
+    if (failed) list.removeAttribute("aria-busy");
+    if (failed || id !== generation) return;
+    let index = english;
+    let term = query || null;
+    if (query && CJK.test(query)) {
+      chinese ??= pagefind.createInstance({ basePath: text.bundleZh, baseUrl: text.base });
+      index = chinese;
+      term = segment(query);
+    }
+    let response;
+    try {
+      response = await index.search(term, term ? { filters } : { filters, sort: { date: "desc" } });
+    } catch (error) {
+      console.error(error);
+      if (id === generation) {
+        status.textContent = text.error;
+        list.removeAttribute("aria-busy");
+      }
+      return;
+    }
+    if (id !== generation || !response) return;
+    pending = response.results;
+    shown = 0;
+    const items = await render(id);
+    if (!items) return;
+    list.replaceChildren(...items);
+    list.removeAttribute("aria-busy");
+    const n = pending.length;
+    status.textContent = n === 0 ? text.noResults : (n === 1 ? text.resultsOne : text.resultsMany).replace("{count}", n);
+  }
+
+  /** The next page of results as list items, or null if a newer query won. */
+  async function render(id) {
+    const page = pending.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(page.map((r) => r.data()));
+    if (id !== generation) return null;
+    shown += page.length;
+    more.hidden = shown >= pending.length;
+    return data.map(resultItem);
+  }
+
+  function resultItem(data) {
+    const li = el("li", "claim-item search-result");
+    const matched = matchedWords(data);
+    const link = el("a", "claim-link");
+    link.href = data.url;
+    link.append(...marked(data.meta.title ?? data.url, matched));
+    li.append(link);
+
+    const meta = el("div", "claim-meta");
+    const parts = [];
+    if (data.meta.speaker) {
+      const who = el("span", "who");
+      who.append(...marked(data.meta.speaker, matched));
+      langOf(who, data.meta.speaker);
+      parts.push(who);
+    }
+    if (data.meta.date) {
+      const time = el("time");
+      time.dateTime = data.meta.date_iso ?? "";
+      time.textContent = data.meta.date;
+      parts.push(time);
+    }
+    if (data.meta.topic) {
+      const topic = el("span", "topic");
+      topic.append(...marked(data.meta.topic, matched));
+      parts.push(topic);
+    }
+    const kind = data.filters?.kind?.[0];
+    if (kind) {
+      const span = el("span", `kind kind-${kind}`);
+      span.textContent = labels.kind?.[kind] ?? kind;
+      parts.push(span);
+    }
+    parts.forEach((part, i) => {
+      if (i) {
+        const sep = el("span", "sep");
+        sep.setAttribute("aria-hidden", "true");
+        sep.textContent = "·";
+        meta.append(" ", sep, " ");
+      }
+      meta.append(part);
+    });
+    const state = data.filters?.status?.[0];
+    if (state && (kind === "prediction" || state !== "open")) {
+      const badge = el("span", `badge status-${state}`);
+      badge.textContent = labels.status?.[state] ?? state;
+      meta.append(" ", badge);
+    }
+    li.append(meta);
+
+    if (data.excerpt) {
+      const excerpt = el("p", "search-excerpt");
+      excerpt.append(...excerptNodes(data.excerpt));
+      li.append(excerpt);
+    }
+    return li;
+  }
+
+  function langOf(node, value) {
+    if (!pageLang.startsWith("zh") && CJK.test(value)) node.lang = "zh";
+  }
+
+  function syncUrl(query, filters) {
+    const next = new URLSearchParams();
+    if (query) next.set("q", query);
+    for (const [name, value] of Object.entries(filters)) next.set(name, value);
+    const search = next.toString();
+    if (search !== location.search.slice(1)) {
+      history.replaceState(null, "", search ? `?${search}` : location.pathname);
+    }
+  }
+
+  input.addEventListener("input", (event) => {
+    if (!event.isComposing) run();
+  });
+  input.addEventListener("compositionend", run);
+  for (const s of selects) s.addEventListener("change", run);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run();
+  });
+  more.addEventListener("click", async () => {
+    const items = await render(generation);
+    if (!items) return;
+    const first = items[0];
+    list.append(...items);
+    first?.querySelector("a")?.focus();
+  });
+  if (input.value || selects.some((s) => s.value)) run();
+}
+
+/** A Chinese query as Pagefind's Chinese index expects it: words, spaced. */
+function segment(query) {
+  if (typeof Intl.Segmenter === "undefined") return query;
+  const words = new Intl.Segmenter("zh", { granularity: "word" });
+  return [...words.segment(query)].map((s) => s.segment.trim()).filter(Boolean).join(" ");
+}
+
+/**
+ * The words of a result's text that the query matched (stems and prefixes
+ * included), from Pagefind's word positions, counted as Pagefind counts
+ * them for its excerpts: segmented (Chinese) text separates words with
+ * zero-width spaces, other text with white space. Runs of adjacent matches
+ * are kept together, so `预训练` is marked rather than every `预`.
+ */
+function matchedWords(data) {
+  const raw = data.raw_content ?? data.content;
+  const segmented = raw.includes("\u200B");
+  const words = segmented ? raw.split("\u200B") : raw.split(/[^\S\uFEFF]+/);
+  const clean = (w) => w.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "").toLowerCase();
+  const found = new Set();
+  const locations = [...new Set(data.locations ?? [])].sort((a, b) => a - b);
+  let run = [];
+  const flush = () => {
+    if (run.length) found.add(clean(run.join(segmented ? "" : " ")));
+    run = [];
+  };
+  locations.forEach((at, i) => {
+    if (i && at !== locations[i - 1] + 1) flush();
+    const word = words[at] ?? "";
+    run.push(word.trim());
+    if (!CJK.test(word)) found.add(clean(word));
+  });
+  flush();
+  found.delete("");
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` as text nodes, with every matched word in a <mark>. */
+function marked(text, matched) {
+  if (!matched.length) return [text];
+  const alternatives = matched.map((w) => {
+    const escaped = w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // A Latin word matches whole words; a Chinese one anywhere.
+    return CJK.test(w) ? escaped : `(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`;
+  });
+  const pattern = new RegExp(alternatives.join("|"), "giu");
+  const nodes = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > last) nodes.push(text.slice(last, m.index));
+    const mark = el("mark");
+    mark.textContent = m[0];
+    nodes.push(mark);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) nodes.push(text.slice(last));
+  return nodes;
+}
+
+/**
+ * Pagefind's excerpt as DOM nodes. It escapes `<` and `>` in the text and
+ * adds <mark> around matches; nothing else is taken as markup.
+ */
+function excerptNodes(excerpt) {
+  const nodes = [];
+  const parts = excerpt.replace(/\u200B/g, "").split(/(<mark>|<\/mark>)/);
+  let inMark = false;
+  for (const part of parts) {
+    if (part === "<mark>") inMark = true;
+    else if (part === "</mark>") inMark = false;
+    else if (part) {
+      const value = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      if (inMark) {
+        const mark = el("mark");
+        mark.textContent = value;
+        nodes.push(mark);
+      } else {
+        nodes.push(value);
+      }
+    }
+  }
+  return nodes;
+}
+
+function el(tag, className) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  return node;
+}

@@ -1,0 +1,220 @@
+//! Incremental rebuilds equal full builds: a random sequence of edits,
+//! creates, renames, moves and deletes is applied to a copy of the `full`
+//! fixture, and after each step the in-memory site of the incremental
+//! session is compared, byte for byte, with a fresh full build.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use claimbase::BuildOptions;
+use claimbase::serve::session::Session;
+use claimbase::serve::watch::Changes;
+use common::fixture;
+
+/// A small deterministic generator (xorshift), so a failure is repeatable.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walk(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// One random change to the content; returns a description for messages.
+fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
+    let all = markdown_files(content);
+    let claims: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| !p.to_string_lossy().contains("/_"))
+        .collect();
+    let entities: Vec<&PathBuf> = all
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("/_"))
+        .collect();
+    let pick = |rng: &mut Rng, list: &[&PathBuf]| list[rng.below(list.len())].clone();
+    match rng.below(9) {
+        0 | 1 => {
+            let path = pick(rng, &claims);
+            let text = fs::read_to_string(&path).unwrap().replacen(
+                "\nclaim: ",
+                &format!("\nclaim: Edit {step}: "),
+                1,
+            );
+            // An editor's safe write: a temporary file renamed over the original.
+            let temp = path.with_extension("md___jb_tmp___");
+            fs::write(&temp, text).unwrap();
+            fs::rename(&temp, &path).unwrap();
+            format!("edit {}", path.display())
+        }
+        2 => {
+            let path = pick(rng, &entities);
+            let text = fs::read_to_string(&path).unwrap();
+            let text = text
+                .replacen("\nname: ", &format!("\nname: N{step} "), 1)
+                .replacen("\ntitle: ", &format!("\ntitle: T{step} "), 1);
+            fs::write(&path, text).unwrap();
+            format!("edit {}", path.display())
+        }
+        3 => {
+            let path = pick(rng, &claims);
+            let copy = content.join(format!("new-{step}.md"));
+            fs::copy(&path, &copy).unwrap();
+            format!("create {}", copy.display())
+        }
+        4 => {
+            let path = pick(rng, &claims);
+            let renamed = path.with_file_name(format!("renamed-{step}.md"));
+            fs::rename(&path, &renamed).unwrap();
+            format!("rename {} to {}", path.display(), renamed.display())
+        }
+        5 => {
+            let path = pick(rng, &claims);
+            let folder = content.join(format!("folder-{step}"));
+            fs::create_dir_all(&folder).unwrap();
+            let moved = folder.join(path.file_name().unwrap());
+            fs::rename(&path, &moved).unwrap();
+            format!("move {} to {}", path.display(), moved.display())
+        }
+        6 => {
+            let path = pick(rng, &claims);
+            fs::remove_file(&path).unwrap();
+            format!("delete {}", path.display())
+        }
+        7 => {
+            let path = pick(rng, &claims);
+            let text = fs::read_to_string(&path).unwrap();
+            let text = if text.contains("\ndraft: true") {
+                text.replace("\ndraft: true", "\ndraft: false")
+            } else {
+                text.replacen("\nclaim: ", "\ndraft: true\nclaim: ", 1)
+            };
+            fs::write(&path, text).unwrap();
+            format!("toggle draft {}", path.display())
+        }
+        _ => {
+            let path = pick(rng, &claims);
+            let text = fs::read_to_string(&path).unwrap();
+            let text = if text.contains("\nkind: prediction") {
+                text.replace("\nkind: prediction", "\nkind: opinion")
+            } else {
+                text.replacen("\nkind: ", "\nkind: prediction\nx-kind: ", 1)
+                    .replace("\nx-kind: opinion", "")
+                    .replace("\nx-kind: statistic", "")
+                    .replace("\nx-kind: announcement", "")
+            };
+            fs::write(&path, text).unwrap();
+            format!("change kind {}", path.display())
+        }
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    walk(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
+fn restore(dir: &Path, saved: &[(PathBuf, Vec<u8>)]) {
+    fs::remove_dir_all(dir).unwrap();
+    for (path, bytes) in saved {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn random_edits_rebuild_to_what_a_full_build_writes() {
+    let site = fixture("full");
+    let content = site.path("claims");
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let mut rng = Rng(0x5eed_c1a1_0000_0001);
+    let changes = Changes {
+        content: true,
+        ..Default::default()
+    };
+    let mut partial = 0;
+    for step in 0..60 {
+        let saved = snapshot(&content);
+        let what = mutate(&mut rng, &content, step);
+        let before = session.site.clone();
+        match session.rebuild(&changes) {
+            Ok(update) => {
+                if update.rendered < session.site.keys().filter(|p| p.ends_with(".html")).count() {
+                    partial += 1;
+                }
+                let full = Session::start(options.clone())
+                    .expect("a full build succeeds when the incremental one did");
+                assert_eq!(
+                    session.site.keys().collect::<Vec<_>>(),
+                    full.site.keys().collect::<Vec<_>>(),
+                    "step {step} ({what}): the incremental site has other files than a full build"
+                );
+                for (path, bytes) in &full.site {
+                    assert!(
+                        session.site[path] == *bytes,
+                        "step {step} ({what}): {path} differs from a full build"
+                    );
+                }
+            }
+            Err(_) => {
+                // A broken step (a deleted claim still referenced): the last
+                // good site is kept whole. Undo it and carry on.
+                assert!(
+                    session.site == before,
+                    "step {step} ({what}): a failed rebuild changed the site"
+                );
+                restore(&content, &saved);
+                session
+                    .rebuild(&changes)
+                    .expect("the restored content builds");
+                assert!(
+                    session.site == before,
+                    "step {step}: restoring did not restore the site"
+                );
+            }
+        }
+    }
+    assert!(
+        partial > 5,
+        "only {partial} rebuilds were partial: the incremental path was hardly exercised"
+    );
+}

@@ -1,0 +1,325 @@
+//! `claimbase serve` end to end: the real binary on a free port, the real
+//! watcher, and the reload events a browser would receive, while files are
+//! edited the ways editors save them.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use common::{Site, fixture};
+
+struct Server {
+    child: Child,
+    port: u16,
+    output: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(site: &Site, extra: &[&str]) -> Server {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claimbase"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["serve", "--port", &port.to_string()])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start claimbase serve");
+    let (tx, rx) = channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let server = Server {
+        child,
+        port,
+        output: rx,
+    };
+    server.wait_for_line("Serving the site at");
+    server
+}
+
+impl Server {
+    fn wait_for_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.output.recv_timeout(Duration::from_millis(100)) {
+                if line.contains(needle) {
+                    return line;
+                }
+                seen.push(line);
+            }
+        }
+        panic!("no line containing {needle:?}; saw:\n{}", seen.join("\n"));
+    }
+
+    /// One request; returns (status, headers, body).
+    fn request(&self, method: &str, path: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.request("GET", path);
+        (status, body)
+    }
+
+    /// Opens the reload event stream, as the injected script does.
+    fn events(&self, base: &str) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET {base}__claimbase/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let mut events = Events {
+            stream,
+            buffer: String::new(),
+        };
+        events.wait_for(": connected");
+        events
+    }
+}
+
+struct Events {
+    stream: TcpStream,
+    buffer: String,
+}
+
+impl Events {
+    /// Waits for `needle` in the stream; returns everything up to it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut chunk = [0u8; 4096];
+        loop {
+            if let Some(i) = self.buffer.find(needle) {
+                let seen: String = self.buffer.drain(..i + needle.len()).collect();
+                return seen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in the event stream; got {:?}",
+                self.buffer
+            );
+            if let Ok(n) = self.stream.read(&mut chunk) {
+                assert!(n > 0, "the event stream closed; got {:?}", self.buffer);
+                self.buffer.push_str(&String::from_utf8_lossy(&chunk[..n]));
+            }
+        }
+    }
+}
+
+/// Saves like VS Code or JetBrains: a temporary file renamed over the original.
+fn safe_write(site: &Site, rel: &str, text: &str) {
+    let temp = site.path(&format!("{rel}___jb_tmp___"));
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, site.path(rel)).unwrap();
+}
+
+const CLAIM: &str = "claims/jobs-will-keep-growing.md";
+
+#[test]
+fn edits_creates_renames_and_deletes_reach_the_browser() {
+    let site = fixture("full");
+    let server = start(&site, &[]);
+    let (status, page) = server.get("/claims/jobs-will-keep-growing/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Employment will keep growing despite AI."));
+    assert!(
+        page.contains("__claimbase/reload.js"),
+        "serve injects the reload script"
+    );
+    let mut events = server.events("/");
+
+    safe_write(
+        &site,
+        CLAIM,
+        &site.read(CLAIM).replace(
+            "Employment will keep growing",
+            "Employment will surely keep growing",
+        ),
+    );
+    events.wait_for("event: reload");
+    let (_, page) = server.get("/claims/jobs-will-keep-growing/");
+    assert!(
+        page.contains("Employment will surely keep growing despite AI."),
+        "the served page shows the edit"
+    );
+
+    // An editor's swap file changes nothing and starts no build.
+    site.write("claims/.jobs-will-keep-growing.md.swp", "binary swap data");
+
+    std::fs::create_dir_all(site.path("claims/new-folder")).unwrap();
+    site.write(
+        "claims/new-folder/jobs-fall.md",
+        &site.read(CLAIM).replace(
+            "Employment will surely keep growing despite AI.",
+            "Jobs will fall.",
+        ),
+    );
+    let reload = events.wait_for("event: reload");
+    assert!(
+        !reload.contains("event: reload\ndata: {}\n\nevent: reload"),
+        "one event per rebuild"
+    );
+    assert_eq!(
+        server.get("/claims/jobs-fall/").0,
+        200,
+        "a new claim in a new folder is served"
+    );
+
+    std::fs::rename(
+        site.path("claims/new-folder/jobs-fall.md"),
+        site.path("claims/jobs-drop.md"),
+    )
+    .unwrap();
+    events.wait_for("event: reload");
+    assert_eq!(
+        server.get("/claims/jobs-fall/").0,
+        404,
+        "a renamed claim's old page is gone"
+    );
+    assert_eq!(server.get("/claims/jobs-drop/").0, 200);
+
+    std::fs::remove_file(site.path("claims/jobs-drop.md")).unwrap();
+    events.wait_for("event: reload");
+    let (status, body) = server.get("/claims/jobs-drop/");
+    assert_eq!(status, 404, "a deleted claim's page is gone");
+    assert!(body.contains("<h1"), "the site's own 404 page is served");
+}
+
+#[test]
+fn a_broken_edit_shows_errors_and_keeps_the_last_good_site() {
+    let site = fixture("full");
+    let server = start(&site, &[]);
+    let mut events = server.events("/");
+    let good = site.read(CLAIM);
+    site.write(CLAIM, &good.replace("kind: statistic", "kind: statistc"));
+    events.wait_for("event: errors\ndata: ");
+    let data = events.wait_for("\n\n");
+    assert!(
+        data.contains("claims/jobs-will-keep-growing.md"),
+        "the overlay names the file: {data}"
+    );
+    assert!(data.contains("\"line\":7"), "and the line: {data}");
+    assert!(data.contains("statistc"), "and what is wrong: {data}");
+    server.wait_for_line("claims/jobs-will-keep-growing.md:7:7: error:");
+    let (status, page) = server.get("/claims/jobs-will-keep-growing/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Employment will keep growing despite AI."),
+        "the last good page is served"
+    );
+
+    site.write(CLAIM, &good);
+    events.wait_for("event: reload");
+}
+
+#[test]
+fn nothing_outside_the_output_is_served() {
+    let site = fixture("full");
+    let server = start(&site, &[]);
+    for path in [
+        "/../claimbase.toml",
+        "/%2e%2e/claimbase.toml",
+        "/claims%2f..%2f..%2fclaimbase.toml",
+        "//etc/passwd",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 403 || status == 404, "{path}: {status}");
+        assert!(!body.contains("base_url"), "{path} leaked the config");
+    }
+    let (status, head, body) = server.request("HEAD", "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.is_empty(), "HEAD has no body");
+    let (status, head, _) = server.request("GET", "/claims/jobs-will-keep-growing");
+    assert_eq!(status, 301);
+    assert!(
+        head.contains("Location: /claims/jobs-will-keep-growing/"),
+        "{head}"
+    );
+    let (_, head, _) = server.request("GET", "/feed.xml");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("application/xml; charset=utf-8"),
+        "{head}"
+    );
+}
+
+#[test]
+fn a_sub_path_base_url_is_served_under_that_path() {
+    let site = fixture("full");
+    let server = start(&site, &["--base-url", "https://example.org/ai-claims/"]);
+    let (status, page) = server.get("/ai-claims/");
+    assert_eq!(status, 200);
+    assert!(page.contains("href=\"/ai-claims/assets/style.css\""));
+    assert_eq!(
+        server.get("/ai-claims/claims/jobs-will-keep-growing/").0,
+        200
+    );
+    let (status, head, _) = server.request("GET", "/");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /ai-claims/"), "{head}");
+}
+
+#[test]
+fn a_busy_port_is_named_in_the_error() {
+    let site = fixture("full");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let run = site.run(&["serve", "--port", &port]);
+    run.assert_code(1);
+    run.assert_stderr_contains(&format!("port {port}"));
+}
