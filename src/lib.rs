@@ -59,6 +59,8 @@ pub struct Report {
     pub unchanged: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Time per stage, for `build --timings`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// A build or check that failed: every diagnostic, sorted, warnings included.
@@ -120,39 +122,23 @@ pub fn check(options: &BuildOptions) -> Result<Checked, Failure> {
 /// The whole pipeline: check, render and write the site.
 pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
     let start = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let checked = check(options)?;
+    stage("load, parse, validate, link");
     let config = &checked.config;
-    let output = config.output_dir();
-    let protected = [
-        (config.root.as_path(), "the site folder"),
-        (
-            &config.content_dir() as &std::path::Path,
-            "the content folder",
-        ),
-        (
-            &config.templates_dir() as &std::path::Path,
-            "the templates folder",
-        ),
-    ];
-    write::check_output_dir(&output, &protected).map_err(|e| {
-        Failure::new(vec![Diagnostic::error(
-            load::relative(&config.root, &output),
-            Pos::START,
-            e.to_string(),
-        )])
-    })?;
     let mut theme = render::templates::Theme::load(&config.root, &config.templates_dir())
         .map_err(Failure::new)?;
     let files =
         render::render_site(&checked.graph, config, &mut theme, today()).map_err(Failure::new)?;
+    stage("render");
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let stats = write::write_site(&output, &files).map_err(|e| {
-        Failure::new(vec![Diagnostic::error(
-            load::relative(&config.root, &output),
-            Pos::START,
-            e.to_string(),
-        )])
-    })?;
+    let stats = write_output(config, &files)?;
+    stage("write");
     let g = &checked.graph;
     Ok(Report {
         claims: g.claims.len(),
@@ -164,7 +150,37 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         unchanged: stats.unchanged,
         warnings: checked.warnings,
         elapsed: start.elapsed(),
+        stages,
     })
+}
+
+/// Writes a rendered site to the configured output folder, atomically,
+/// after checking that the folder is one claimbase may replace.
+pub fn write_output(
+    config: &Config,
+    files: &[render::OutputFile],
+) -> Result<write::WriteStats, Failure> {
+    let output = config.output_dir();
+    let fail = |message: String| {
+        Failure::new(vec![Diagnostic::error(
+            load::relative(&config.root, &output),
+            Pos::START,
+            message,
+        )])
+    };
+    let protected = [
+        (config.root.as_path(), "the site folder"),
+        (
+            &config.content_dir() as &std::path::Path,
+            "the content folder",
+        ),
+        (
+            &config.templates_dir() as &std::path::Path,
+            "the templates folder",
+        ),
+    ];
+    write::check_output_dir(&output, &protected).map_err(|e| fail(e.to_string()))?;
+    write::write_site(&output, files).map_err(|e| fail(e.to_string()))
 }
 
 /// Today's date, or the one `SOURCE_DATE_EPOCH` names, for reproducible

@@ -38,6 +38,9 @@ enum Command {
         /// Include claims marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every check of a build and write nothing.
     Check {
@@ -118,6 +121,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            timings,
         } => {
             let options = BuildOptions {
                 root,
@@ -131,6 +135,11 @@ fn main() -> ExitCode {
             match result {
                 Ok(report) => {
                     print_warnings(&report);
+                    if timings {
+                        for (stage, time) in &report.stages {
+                            println!("  {:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);
+                        }
+                    }
                     println!("{}", summary(&report));
                     ExitCode::SUCCESS
                 }

@@ -195,7 +195,14 @@ fn fill_staging(
             if same_bytes(&old, &file.bytes) && fs::hard_link(&old, &target).is_ok() {
                 return Ok(false);
             }
-            fs::write(&target, &file.bytes).map_err(io_error(&target))?;
+            // Never open an existing path: it could be a hard link into the
+            // previous site, which writing through would change in place.
+            let mut out = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&target)
+                .map_err(io_error(&target))?;
+            io::Write::write_all(&mut out, &file.bytes).map_err(io_error(&target))?;
             Ok(true)
         })
         .collect();
@@ -256,6 +263,21 @@ mod tests {
             before
         );
         assert_eq!(fs::read(out.join("b.txt")).unwrap(), b"changed");
+    }
+
+    /// Two files for one path (a bug upstream) are an error, never a write
+    /// through the hard link to the previous site's copy.
+    #[test]
+    fn a_path_written_twice_never_touches_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write_site(&out, &[OutputFile::new("a.html", b"old".to_vec())]).unwrap();
+        let twice = [
+            OutputFile::new("a.html", b"old".to_vec()),
+            OutputFile::new("a.html", b"new".to_vec()),
+        ];
+        assert!(write_site(&out, &twice).is_err());
+        assert_eq!(fs::read(out.join("a.html")).unwrap(), b"old");
     }
 
     #[test]

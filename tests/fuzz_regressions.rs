@@ -41,3 +41,21 @@ fn front_matter_inputs_that_found_bugs() {
 fn whole_build_inputs_that_found_bugs() {
     run_all("whole_build", fuzz_checks::whole_build);
 }
+
+/// The seeds pass the checks, or the fuzzer would only find the checks'
+/// own mistakes (the seeds are the fixture files, valid and broken).
+#[test]
+fn the_seeds_pass_the_checks() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    for (target, check) in [
+        ("front_matter", fuzz_checks::front_matter as fn(&[u8])),
+        ("whole_build", fuzz_checks::whole_build),
+    ] {
+        for entry in fs::read_dir(seeds.join(target)).unwrap() {
+            let path = entry.unwrap().path();
+            let data = fs::read(&path).unwrap();
+            let result = std::panic::catch_unwind(|| check(&data));
+            assert!(result.is_ok(), "{target}: {} fails", path.display());
+        }
+    }
+}

@@ -178,20 +178,20 @@ pub fn plain_text(markdown: &str) -> String {
 
 /// The two Pagefind bundles for `records`, as output files.
 pub fn index_files(records: &[SearchRecord]) -> Result<Vec<OutputFile>, String> {
-    // The two indexes share nothing: build them side by side.
-    let (en, zh) = rayon::join(
-        || index_bundle(records, "en", BUNDLE, true),
-        || index_bundle(records, "zh", BUNDLE_ZH, false),
-    );
-    let mut files = en?;
-    files.extend(zh?);
+    // One after the other, not side by side: Pagefind holds a whole index
+    // in memory while it builds it (about 1 GB for the English and 2 GB for
+    // the Chinese one at 10,000 claims), and a build should not need both
+    // at once. See docs/search.md for the figures.
+    let mut files = index_bundle(records, "en", BUNDLE, true)?;
+    files.extend(index_bundle(records, "zh", BUNDLE_ZH, false)?);
     Ok(files)
 }
 
 /// One bundle: the records indexed as `language`, written below `dir`.
-/// Only what `assets/search.js` loads is kept: the index, Pagefind's search
-/// API and worker (from the first bundle only; the second is queried
-/// through them) and its WebAssembly. Pagefind's ready-made UIs are left out.
+/// Only what `assets/search.js` loads is kept: the index, its WebAssembly
+/// and Pagefind's search API (from the first bundle only; the second is
+/// queried through it). Pagefind's web worker (unused, see
+/// `assets/search.js`) and ready-made UIs are left out.
 fn index_bundle(
     records: &[SearchRecord],
     language: &str,
@@ -235,7 +235,7 @@ fn index_bundle(
                 || name.ends_with(".pf_meta")
                 || name == "pagefind-entry.json"
                 || name.starts_with("wasm.")
-                || (with_api && (name == "pagefind.js" || name == "pagefind-worker.js"));
+                || (with_api && name == "pagefind.js");
             keep.then(|| OutputFile::new(format!("{dir}{name}"), file.contents))
         })
         .collect())
@@ -580,7 +580,6 @@ mod tests {
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for path in [
             "pagefind/pagefind.js",
-            "pagefind/pagefind-worker.js",
             "pagefind/pagefind-entry.json",
             "pagefind/wasm.en.pagefind",
             "pagefind/zh/pagefind-entry.json",
@@ -590,6 +589,7 @@ mod tests {
         }
         assert!(!paths.iter().any(|p| p.contains("-ui")), "{paths:?}");
         assert!(!paths.contains(&"pagefind/zh/pagefind.js"));
+        assert!(!paths.iter().any(|p| p.ends_with("pagefind-worker.js")));
         for (entry, language) in [
             ("pagefind/pagefind-entry.json", "en"),
             ("pagefind/zh/pagefind-entry.json", "zh"),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::affected::{Affected, affected_pages, changed_records};
 use super::watch::Changes;
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::load::{InputFile, relative};
 use crate::parse::PartialDate;
@@ -184,30 +184,12 @@ impl Session {
 
     /// Writes the whole site to the output folder, atomically.
     pub fn write_all(&self) -> Result<(), Failure> {
-        let output = self.config.output_dir();
-        let fail = |message: String| {
-            Failure::new(vec![Diagnostic::error(
-                relative(&self.config.root, &output),
-                Pos::START,
-                message,
-            )])
-        };
-        let protected = [
-            (self.config.root.as_path(), "the site folder"),
-            (&self.config.content_dir() as &Path, "the content folder"),
-            (
-                &self.config.templates_dir() as &Path,
-                "the templates folder",
-            ),
-        ];
-        crate::write::check_output_dir(&output, &protected).map_err(|e| fail(e.to_string()))?;
         let files: Vec<OutputFile> = self
             .site
             .iter()
             .map(|(p, b)| OutputFile::new(p.clone(), b.to_vec()))
             .collect();
-        crate::write::write_site(&output, &files).map_err(|e| fail(e.to_string()))?;
-        Ok(())
+        crate::write_output(&self.config, &files).map(|_| ())
     }
 
     /// Writes only what an update changed, each file replaced atomically.

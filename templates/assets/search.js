@@ -10,6 +10,12 @@
 // header's search box, links and the back button all work.
 
 const PAGE_SIZE = 10;
+// Results link below the site's base path. Pagefind runs on the page, not
+// in its web worker: a common word matches thousands of claims, and the
+// worker hands every result back across threads and later releases each
+// one with a message of its own, which stalled typing for seconds at
+// 10,000 claims (docs/search.md).
+const OPTIONS = (text) => ({ baseUrl: text.base, noWorker: true });
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 const root = document.getElementById("search");
@@ -38,30 +44,32 @@ function start(root) {
   root.hidden = false;
 
   let english, chinese, failed = false;
-  const api = import(text.bundle + "pagefind.js").then(
-    async (pagefind) => {
+  const api = import(text.bundle + "pagefind.js")
+    .then(async (pagefind) => {
       english = pagefind;
-      await pagefind.options({ baseUrl: text.base });
+      await pagefind.options(OPTIONS(text));
       await pagefind.init();
       return pagefind;
-    },
-    (error) => {
+    })
+    .catch((error) => {
       failed = true;
       console.error(error);
       status.textContent = text.error;
-    },
-  );
+    });
 
+  // Every change of the query or a filter is a new generation; one search
+  // runs at a time, and when it ends on an older generation the newest
+  // state is searched next. Pagefind cannot cancel a search, so queueing
+  // one per keystroke would make the last keystroke wait for them all.
   let generation = 0;
+  let running = false;
   let pending = [];
   let shown = 0;
 
-  async function run() {
-    const id = ++generation;
-    const query = input.value.trim();
-    const filters = {};
-    for (const s of selects) if (s.value) filters[s.name] = s.value;
-    syncUrl(query, filters);
+  function run() {
+    generation++;
+    const { query, filters } = state();
+    syncUrl(filters);
     if (!query && !Object.keys(filters).length) {
       list.replaceChildren();
       list.removeAttribute("aria-busy");
@@ -70,13 +78,40 @@ function start(root) {
       return;
     }
     list.setAttribute("aria-busy", "true");
+    if (!running) drain();
+  }
+
+  async function drain() {
+    running = true;
+    try {
+      let id;
+      do {
+        id = generation;
+        await searchOnce(id);
+      } while (id !== generation && list.hasAttribute("aria-busy"));
+    } finally {
+      running = false;
+    }
+  }
+
+  /** The query (ignored below two letters, which match most words) and filters. */
+  function state() {
+    let query = input.value.trim();
+    if (query.length < 2 && !CJK.test(query)) query = "";
+    const filters = {};
+    for (const s of selects) if (s.value) filters[s.name] = s.value;
+    return { query, filters };
+  }
+
+  async function searchOnce(id) {
+    const { query, filters } = state();
     const pagefind = await api;
     if (failed) list.removeAttribute("aria-busy");
     if (failed || id !== generation) return;
     let index = english;
     let term = query || null;
     if (query && CJK.test(query)) {
-      chinese ??= pagefind.createInstance({ basePath: text.bundleZh, baseUrl: text.base });
+      chinese ??= pagefind.createInstance({ ...OPTIONS(text), basePath: text.bundleZh });
       index = chinese;
       term = segment(query);
     }
@@ -94,7 +129,17 @@ function start(root) {
     if (id !== generation || !response) return;
     pending = response.results;
     shown = 0;
-    const items = await render(id);
+    let items;
+    try {
+      items = await render(id);
+    } catch (error) {
+      console.error(error);
+      items = null;
+      if (id === generation) {
+        status.textContent = text.error;
+        list.removeAttribute("aria-busy");
+      }
+    }
     if (!items) return;
     list.replaceChildren(...items);
     list.removeAttribute("aria-busy");
@@ -174,9 +219,9 @@ function start(root) {
     if (!pageLang.startsWith("zh") && CJK.test(value)) node.lang = "zh";
   }
 
-  function syncUrl(query, filters) {
+  function syncUrl(filters) {
     const next = new URLSearchParams();
-    if (query) next.set("q", query);
+    if (input.value.trim()) next.set("q", input.value.trim());
     for (const [name, value] of Object.entries(filters)) next.set(name, value);
     const search = next.toString();
     if (search !== location.search.slice(1)) {

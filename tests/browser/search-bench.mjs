@@ -7,8 +7,12 @@
 // while the query ran (index chunks, filter chunks, the first page of
 // results' fragments) and the time from the last keystroke to the results
 // being on screen. It also reports what loading the search page itself
-// fetched, and the total size of the index on disk.
+// fetched, and the total size of the index on disk. Sizes are as served
+// ("raw") and as a static host that gzips text would send them ("gzip":
+// HTML, CSS, JavaScript and JSON compressed; Pagefind's own files are
+// gzipped already).
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFileSync, existsSync, statSync, readdirSync } from "node:fs";
 import { join, extname, normalize } from "node:path";
 import { launch } from "./lib.mjs";
@@ -23,6 +27,9 @@ const runs = Number(process.env.RUNS || 5);
 
 const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
 let sent = [];
+// What Chromium itself reports (response body sizes of finished requests),
+// to check the server's count.
+let seen = 0;
 const server = createServer((req, res) => {
   let path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
   let file = normalize(join(dir, path.slice(basePath.length)));
@@ -32,7 +39,8 @@ const server = createServer((req, res) => {
     return;
   }
   const body = readFileSync(file);
-  sent.push({ path, bytes: body.length });
+  const text = /\.(html|css|js|json)$/.test(file);
+  sent.push({ path, bytes: body.length, gzip: text ? gzipSync(body).length : body.length });
   res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
   res.end(body);
 });
@@ -56,7 +64,8 @@ function size(folder) {
 }
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
 const sum = (list) => list.reduce((a, r) => a + r.bytes, 0);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sumGzip = (list) => list.reduce((a, r) => a + r.gzip, 0);
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
 const index = size(join(dir, "pagefind"));
 const zh = size(join(dir, "pagefind", "zh"));
@@ -67,7 +76,12 @@ const browser = await launch();
 /** Loads the search page; returns the page once Pagefind has initialised. */
 async function open() {
   const page = await browser.newPage();
+  page.on("requestfinished", async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    if (sizes) seen += sizes.responseBodySize;
+  });
   sent = [];
+  seen = 0;
   await page.goto(`${origin}${basePath}search/`, { waitUntil: "networkidle" });
   return page;
 }
@@ -80,13 +94,16 @@ async function open() {
 async function timeQuery(page, query) {
   await page.locator("#search-query").focus();
   await page.evaluate(() => {
-    window.__bench = {};
     const list = document.querySelector("#search-results");
-    new MutationObserver(() => {
-      if (!list.hasAttribute("aria-busy") && window.__bench.key) window.__bench.done = performance.now();
-    }).observe(list, { attributes: true, attributeFilter: ["aria-busy"] });
+    window.__bench?.observer?.disconnect();
+    const bench = (window.__bench = {});
+    bench.observer = new MutationObserver(() => {
+      if (!list.hasAttribute("aria-busy") && bench.key && !bench.done) bench.done = performance.now();
+    });
+    bench.observer.observe(list, { attributes: true, attributeFilter: ["aria-busy"] });
   });
   sent = [];
+  seen = 0;
   const chars = [...query];
   await page.keyboard.type(chars.slice(0, -1).join(""), { delay: 120 });
   await page.waitForTimeout(120);
@@ -99,14 +116,15 @@ async function timeQuery(page, query) {
   await page.waitForFunction(() => window.__bench.done);
   await page.waitForLoadState("networkidle");
   const ms = await page.evaluate(() => window.__bench.done - window.__bench.key);
+  if (process.env.VERBOSE) console.log(`  ${query}: ${ms.toFixed(0)} ms`);
   const count = await page.textContent("#search-status");
-  return { ms, bytes: sum(sent), requests: sent.length, count };
+  return { ms, bytes: sum(sent), gzip: sumGzip(sent), seen, requests: sent.length, count };
 }
 
 const first = await open();
-console.log(`search page load: ${kB(sum(sent))} in ${sent.length} requests`);
-for (const r of sent) console.log(`  ${kB(r.bytes).padStart(9)}  ${r.path}`);
-console.log("\nper query, typed a key every 120 ms: last keystroke to results on screen, and bytes sent for the whole query;\ncold = first query on a freshly loaded page, warm = median of %d repeats (chunks cached)", runs);
+console.log(`search page load: ${kB(sum(sent))} raw, ${kB(sumGzip(sent))} gzip, in ${sent.length} requests`);
+for (const r of sent) console.log(`  ${kB(r.bytes).padStart(9)} raw ${kB(r.gzip).padStart(9)} gzip  ${r.path}`);
+console.log("\nper query, typed a key every 120 ms: last keystroke to results on screen, and bytes sent for the whole query;\ncold = first query on a freshly loaded page, warm = %d repeats on the same page (chunks cached)", runs);
 for (const query of queries) {
   const page = await open();
   const cold = await timeQuery(page, query);
@@ -117,8 +135,8 @@ for (const query of queries) {
     warm.push(await timeQuery(page, query));
   }
   console.log(
-    `${JSON.stringify(query).padEnd(14)} ${cold.count.padEnd(22)} cold ${cold.ms.toFixed(0).padStart(4)} ms, ${kB(cold.bytes).padStart(9)} in ${String(cold.requests).padStart(2)} requests` +
-      ` | warm ${median(warm.map((w) => w.ms)).toFixed(0).padStart(3)} ms (max ${Math.max(...warm.map((w) => w.ms)).toFixed(0)})`,
+    `${JSON.stringify(query).padEnd(14)} ${cold.count.padEnd(22)} cold ${cold.ms.toFixed(0).padStart(4)} ms, ${kB(cold.bytes).padStart(9)} raw ${kB(cold.gzip).padStart(9)} gzip in ${String(cold.requests).padStart(2)} requests (Chromium saw ${kB(cold.seen)})` +
+      ` | warm median ${quantile(warm.map((w) => w.ms), 0.5).toFixed(0).padStart(3)} ms, p90 ${quantile(warm.map((w) => w.ms), 0.9).toFixed(0)} ms`,
   );
   await page.close();
 }

@@ -229,9 +229,41 @@ pub fn generate_site(root: &Path, claims: usize, speakers: usize, body_paragraph
     }
 }
 
+/// An empty site folder, on a RAM file system when there is one.
 pub fn tmp_root() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
+    let shm = Path::new("/dev/shm");
+    let tmp = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
     let root = tmp.path().join("site");
     fs::create_dir(&root).unwrap();
+    (tmp, root)
+}
+
+/// A copy of `tests/fixtures/<name>` in a temporary folder on a RAM file
+/// system when there is one (`/dev/shm`): for tests that create many files.
+pub fn fixture_in_memory(name: &str) -> (tempfile::TempDir, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let shm = Path::new("/dev/shm");
+    let tmp = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    let root = tmp.path().join("site");
+    copy(&crate::common::fixtures_dir().join(name), &root);
     (tmp, root)
 }
