@@ -9,7 +9,7 @@
 //! 3. [`validate`]: every rule of the format, all problems at once.
 //! 4. [`graph`]: resolve ids, relations both ways, per-entity claim lists.
 //! 5. [`render`]: graph and templates into a list of output files.
-//! 6. [`write`]: the files onto disk, atomically (the only writes).
+//! 6. [`write`](mod@write): the files onto disk, atomically (the only writes).
 //!
 //! [`config`] reads `claimbase.toml`; [`diagnostics`] is the one error type
 //! every stage reports with; [`scaffold`] writes new sites and files.

@@ -223,14 +223,16 @@ fn a_ten_megabyte_body_builds() {
 }
 
 /// A million lines of front matter: a million keys stops at the value
-/// budget (one error, at the key past it), in YAML and in TOML; a million
+/// budget (one error, at the value past it), and so do TOML's; a million
 /// comment lines around valid fields build.
 #[test]
 fn a_million_line_front_matter() {
     let (site, before) = site_with_output();
     let keys: String = (0..1_000_000).map(|i| format!("k{i}: v\n")).collect();
     site.write("claims/million-keys.md", &format!("---\n{keys}---\n"));
-    let keys: String = (0..1_000_000).map(|i| format!("k{i} = 1\n")).collect();
+    // TOML's parser reads the whole table before the budget is counted:
+    // 200,000 lines show the same bound at a fifth of a debug build's time.
+    let keys: String = (0..200_000).map(|i| format!("k{i} = 1\n")).collect();
     site.write("claims/million-toml.md", &format!("+++\n{keys}+++\n"));
     let run = assert_fails(
         &site,
