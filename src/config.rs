@@ -58,6 +58,17 @@ impl Config {
     /// Reads `claimbase.toml` under `root`, or the defaults if there is none.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(CONFIG_FILE);
+        // Only a regular file is read: a named pipe would block the build.
+        if path.exists() && !path.is_file() {
+            return Err(vec![
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    Pos::START,
+                    "claimbase.toml is not a regular file",
+                )
+                .with_help("replace it with a plain text file, or remove it to use the defaults"),
+            ]);
+        }
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => Self::parse(&text)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
@@ -156,8 +167,19 @@ impl Config {
 
 /// `base_url` is an absolute http(s) URL or a path starting with `/`.
 pub fn check_base_url(base_url: &str) -> Result<(), String> {
+    // A path is kept to the characters a URL path may hold unescaped, so it
+    // is safe wherever it is written (robots.txt, feeds, attributes).
+    let path_safe = |c: char| c.is_ascii_alphanumeric() || "/-._~%!$&'()*+,;=:@".contains(c);
     if base_url.starts_with('/') {
-        return Ok(());
+        if base_url
+            .chars()
+            .all(|c| path_safe(c) && c != '\'' && c != '&')
+        {
+            return Ok(());
+        }
+        return Err(format!(
+            "`{base_url}` is not a valid base_url path; use letters, digits, `-`, `_`, `.` and `/`, such as `/ai-claims/`"
+        ));
     }
     match url::Url::parse(base_url) {
         Ok(u)
@@ -201,6 +223,13 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn a_base_url_path_cannot_carry_markup() {
+        assert!(check_base_url("/ai-claims/").is_ok());
+        assert!(check_base_url("/\"><script>alert(1)</script>/").is_err());
+        assert!(check_base_url("/a b/").is_err());
     }
 
     #[test]
