@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimbase::load::FileKind;
 use claimbase::{BuildOptions, Failure, Report};
@@ -29,15 +29,11 @@ struct Cli {
 enum Command {
     /// Check the content, then write the site to the output folder.
     Build {
+        #[command(flatten)]
+        site: SiteArgs,
         /// Write here instead of the configured output folder.
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Serve the site from this address instead of the configured base_url.
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Include claims marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
@@ -50,21 +46,19 @@ enum Command {
     },
     /// Build, then rebuild the output folder whenever the content, templates or config change.
     Watch {
+        #[command(flatten)]
+        site: SiteArgs,
         /// Write here instead of the configured output folder.
         #[arg(long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// Build for this address instead of the configured base_url.
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Include claims marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
         /// Poll for changes instead of using file-system events (network drives, WSL).
         #[arg(long)]
         poll: bool,
     },
     /// Build in memory, serve the site over HTTP, rebuild and reload the browser on every change.
     Serve {
+        #[command(flatten)]
+        site: SiteArgs,
         /// The port to listen on.
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -74,12 +68,6 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Serve under this address's path instead of the configured base_url's.
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Include claims marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
         /// Poll for changes instead of using file-system events (network drives, WSL).
         #[arg(long)]
         poll: bool,
@@ -93,6 +81,28 @@ enum Command {
         /// The id: lower-case letters, digits and single hyphens.
         id: String,
     },
+}
+
+/// What build, watch and serve share.
+#[derive(Args)]
+struct SiteArgs {
+    /// Build for this address instead of the configured base_url.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include claims marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl SiteArgs {
+    fn options(self, root: PathBuf, output: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root,
+            output,
+            base_url: self.base_url,
+            drafts: self.drafts,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -118,17 +128,11 @@ fn main() -> ExitCode {
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Build {
+            site,
             output,
-            base_url,
-            drafts,
             timings,
         } => {
-            let options = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-            };
+            let options = site.options(root, output);
             let spinner = Spinner::start("Building");
             let result = claimbase::build(&options);
             spinner.stop();
@@ -146,18 +150,8 @@ fn main() -> ExitCode {
                 Err(failure) => fail(&failure, "build"),
             }
         }
-        Command::Watch {
-            output,
-            base_url,
-            drafts,
-            poll,
-        } => {
-            let options = BuildOptions {
-                root,
-                output,
-                base_url,
-                drafts,
-            };
+        Command::Watch { site, output, poll } => {
+            let options = site.options(root, output);
             finish(claimbase::serve::watch(
                 options,
                 poll,
@@ -165,19 +159,13 @@ fn main() -> ExitCode {
             ))
         }
         Command::Serve {
+            site,
             port,
             bind,
             open,
-            base_url,
-            drafts,
             poll,
         } => {
-            let options = BuildOptions {
-                root,
-                output: None,
-                base_url,
-                drafts,
-            };
+            let options = site.options(root, None);
             let serve = claimbase::serve::ServeOptions { bind, port, open };
             finish(claimbase::serve::serve(
                 options,
