@@ -53,6 +53,20 @@ pub struct InputFile {
     pub text: String,
 }
 
+impl InputFile {
+    /// A file of `kind` at its usual place under `claims/`, as if read from
+    /// disk (for tests, and for building sites in memory).
+    pub fn in_content(kind: FileKind, id: &str, text: &str) -> Self {
+        let folder = kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
+        InputFile {
+            path: format!("claims/{folder}{id}.md"),
+            kind,
+            id: id.into(),
+            text: text.into(),
+        }
+    }
+}
+
 /// Files an editor or the OS leaves beside the real ones: never content,
 /// never a reason to rebuild.
 pub fn is_ignored(name: &str) -> bool {

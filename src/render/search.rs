@@ -376,13 +376,7 @@ mod tests {
     use crate::parse::{PartialDate, parse_files};
 
     fn file(kind: FileKind, id: &str, text: &str) -> InputFile {
-        let folder = kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
-        InputFile {
-            path: format!("claims/{folder}{id}.md"),
-            kind,
-            id: id.into(),
-            text: text.into(),
-        }
+        InputFile::in_content(kind, id, text)
     }
 
     /// 徐立 (alias Xu Li) says one thing in Chinese, reported by one source

@@ -163,13 +163,7 @@ mod tests {
     use crate::parse::parse_files;
 
     fn file(kind: FileKind, id: &str, text: &str) -> InputFile {
-        let folder = kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
-        InputFile {
-            path: format!("claims/{folder}{id}.md"),
-            kind,
-            id: id.into(),
-            text: text.into(),
-        }
+        InputFile::in_content(kind, id, text)
     }
 
     fn claim(id: &str, speaker: &str, topic: &str, extra: &str) -> InputFile {

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, extname, normalize } from "node:path";
 import { chromium } from "playwright-core";
+import { before, after } from "node:test";
 
 export const repo = new URL("../../", import.meta.url).pathname;
 export const binary = join(repo, "target/release/claimbase");
@@ -69,5 +70,24 @@ export async function launch() {
       "--disable-component-update",
       "--disable-sync",
     ],
+  });
+}
+
+/**
+ * For a test file: builds the bundled site under the sub-path
+ * `https://example.org/ai-claims/`, serves it there and launches Chromium
+ * before its tests, hands both to `use`, and closes them after.
+ */
+export function useBundledSite(use) {
+  let server, browser;
+  before(async () => {
+    const out = buildSite(repo, ["--base-url", "https://example.org/ai-claims/"]);
+    server = await serve(out, "/ai-claims/");
+    browser = await launch();
+    use(server, browser, out);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
   });
 }

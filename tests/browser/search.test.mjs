@@ -4,20 +4,15 @@
 // reader types, lists the right claims and not unrelated ones, filters,
 // marks what matched, starts from the header's box, and says what to do
 // without JavaScript.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { buildSite, serve, launch, repo } from "./lib.mjs";
+import { repo, useBundledSite } from "./lib.mjs";
 
 let server, browser;
-before(async () => {
-  const out = buildSite(repo, ["--base-url", "https://example.org/ai-claims/"]);
-  server = await serve(out, "/ai-claims/");
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+useBundledSite((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const claim = (id) => `/ai-claims/claims/${id}/`;

@@ -1,18 +1,13 @@
 // The bundled site opens in a real browser under a sub-path, its
 // stylesheet applies, and its links lead to pages that exist.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildSite, serve, launch, repo } from "./lib.mjs";
+import { useBundledSite } from "./lib.mjs";
 
 let server, browser;
-before(async () => {
-  const out = buildSite(repo, ["--base-url", "https://example.org/ai-claims/"]);
-  server = await serve(out, "/ai-claims/");
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+useBundledSite((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test("the home page renders with its stylesheet under a sub-path", async () => {

@@ -1,9 +1,9 @@
 // The theme in a real browser: it fits a 360 px screen, keyboard users get
 // a skip link and a visible focus ring, dark mode follows the system, the
 // header's search box sends its query to /search/.
-import { test, after, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildSite, serve, launch, repo } from "./lib.mjs";
+import { useBundledSite } from "./lib.mjs";
 
 const paths = [
   "",
@@ -19,14 +19,9 @@ const paths = [
 ];
 
 let server, browser;
-before(async () => {
-  const out = buildSite(repo, ["--base-url", "https://example.org/ai-claims/"]);
-  server = await serve(out, "/ai-claims/");
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
+useBundledSite((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test("no page scrolls sideways on a 360 px wide screen", async () => {
