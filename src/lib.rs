@@ -168,19 +168,35 @@ pub fn write_output(
             message,
         )])
     };
+    let (content, templates) = (config.content_dir(), config.templates_dir());
     let protected = [
-        (config.root.as_path(), "the site folder"),
-        (
-            &config.content_dir() as &std::path::Path,
-            "the content folder",
-        ),
-        (
-            &config.templates_dir() as &std::path::Path,
-            "the templates folder",
-        ),
+        write::Protected {
+            path: &config.root,
+            what: "the site folder",
+            may_hold_output: true,
+        },
+        write::Protected {
+            path: &content,
+            what: "the content folder",
+            // A site whose content root is the site folder itself keeps its
+            // output there too; only `.md` files are read as content.
+            may_hold_output: same_folder(&content, &config.root),
+        },
+        write::Protected {
+            path: &templates,
+            what: "the templates folder",
+            may_hold_output: false,
+        },
     ];
     write::check_output_dir(&output, &protected).map_err(|e| fail(e.to_string()))?;
     write::write_site(&output, files).map_err(|e| fail(e.to_string()))
+}
+
+fn same_folder(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Today's date, or the one `SOURCE_DATE_EPOCH` names, for reproducible

@@ -39,10 +39,21 @@ pub struct WriteStats {
     pub unchanged: usize,
 }
 
+/// A folder the output must stay clear of.
+pub struct Protected<'a> {
+    pub path: &'a Path,
+    /// What it is, for the message: "the content folder".
+    pub what: &'a str,
+    /// Whether the output may be a folder inside it (the site folder holds
+    /// `output/`; the content and templates folders hold nothing built).
+    pub may_hold_output: bool,
+}
+
 /// Checks that `output` is a folder claimbase may replace: never `/`, the
-/// home folder, the site root or a folder holding the site's inputs, and
-/// never an existing folder with files that claimbase did not write.
-pub fn check_output_dir(output: &Path, protected: &[(&Path, &str)]) -> Result<(), WriteError> {
+/// home folder, the site root or a folder holding the site's inputs, never
+/// inside the content or templates folders, and never an existing folder
+/// with files that claimbase did not write.
+pub fn check_output_dir(output: &Path, protected: &[Protected<'_>]) -> Result<(), WriteError> {
     let refuse = |reason: String| WriteError::Refused {
         path: output.display().to_string(),
         reason,
@@ -56,11 +67,18 @@ pub fn check_output_dir(output: &Path, protected: &[(&Path, &str)]) -> Result<()
     {
         return Err(refuse("it is your home folder".into()));
     }
-    for (path, what) in protected {
-        let p = canonical_or_lexical(path);
-        if p == real || p.starts_with(&real) {
+    for p in protected {
+        let path = canonical_or_lexical(p.path);
+        if path == real || path.starts_with(&real) {
             return Err(refuse(format!(
-                "it is or contains {what}; choose another output folder"
+                "it is or contains {}; choose another output folder",
+                p.what
+            )));
+        }
+        if !p.may_hold_output && real.starts_with(&path) {
+            return Err(refuse(format!(
+                "it is inside {}, where built files would be read back as input; choose a folder outside it",
+                p.what
             )));
         }
     }

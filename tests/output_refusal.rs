@@ -138,6 +138,48 @@ fn the_templates_folder() {
     );
 }
 
+/// Built files inside an input folder would be read back as input.
+#[test]
+fn a_folder_inside_the_content_folder() {
+    let site = fixture("full");
+    assert_refused(
+        &site,
+        &["--output", "claims/site"],
+        "claims/site",
+        "it is inside the content folder, where built files would be read back as input; choose a folder outside it",
+    );
+}
+
+#[test]
+fn a_folder_inside_the_templates_folder() {
+    let site = fixture("full");
+    site.write("templates/partials/note.html", "<p>a partial</p>\n");
+    assert_refused(
+        &site,
+        &["--output", "templates/out"],
+        "templates/out",
+        "it is inside the templates folder, where built files would be read back as input; choose a folder outside it",
+    );
+}
+
+/// A site whose content root is the site folder keeps its output inside it.
+#[test]
+fn an_output_inside_content_that_is_the_site_folder() {
+    let site = fixture("full");
+    for entry in std::fs::read_dir(site.path("claims")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::rename(entry.path(), site.root().join(entry.file_name())).unwrap();
+    }
+    let config = site.read("claimbase.toml");
+    site.write(
+        "claimbase.toml",
+        &config.replace("content = \"claims\"", "content = \".\""),
+    );
+    let built = site.build();
+    assert!(built.has_page("/"));
+    assert!(built.has_page("/claims/jobs-will-keep-growing/"));
+}
+
 #[test]
 fn a_folder_with_files_claimbase_did_not_write() {
     let site = fixture("full");
