@@ -270,31 +270,41 @@ fn a_build_killed_half_way() {
     assert_eq!(leftovers(root), Vec::<String>::new());
 }
 
-/// A template that includes itself: the error must name the template.
-/// Fails today: src/render/templates.rs reports Tera's circular-include
-/// error at `templates/:1:1` (reported to its owner).
+/// A template that includes itself, directly or through a partial: the
+/// error names the template, the line and column of the include, and the
+/// loop.
 #[test]
-#[ignore = "src/render/templates.rs reports a circular include at `templates/:1:1`"]
 fn a_template_that_includes_itself() {
-    let site = fixture("full");
-    site.build();
-    let before = snapshot_with_times(&site.path("output"));
-    site.write(
-        "templates/claim.html",
-        &claim_template("{% include \"claim.html\" %}"),
+    assert_failed_build_keeps_output(
+        |site| {
+            site.write(
+                "templates/claim.html",
+                &claim_template("{% include \"claim.html\" %}"),
+            );
+        },
+        &["templates/claim.html:4:1: error: template error: `claim.html` includes itself"],
     );
-    let run = run_bounded(site.root(), &["build"], LIMIT);
-    run.assert_code(1);
-    let errors = run.errors();
-    assert_eq!(errors.len(), 1, "{}", run.stderr);
-    assert!(
-        errors[0].starts_with("templates/claim.html:"),
-        "{}",
-        errors[0]
-    );
-    assert_same_tree(
-        &before,
-        &snapshot_with_times(&site.path("output")),
-        "a failed build changed the previous output",
+}
+
+#[test]
+fn templates_that_include_each_other() {
+    assert_failed_build_keeps_output(
+        |site| {
+            site.write(
+                "templates/claim.html",
+                &claim_template("{% include \"partials/a.html\" %}"),
+            );
+            site.write(
+                "templates/partials/a.html",
+                "<p>a</p>\n  {%- include 'partials/b.html' -%}\n",
+            );
+            site.write(
+                "templates/partials/b.html",
+                "<p>b</p>\n{% include \"partials/a.html\" %}\n",
+            );
+        },
+        &[
+            "templates/partials/a.html:2:3: error: template error: `partials/a.html` includes itself through `partials/a.html` → `partials/b.html` → `partials/a.html`",
+        ],
     );
 }

@@ -137,7 +137,7 @@ impl Theme {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
-            diagnostics.push(template_diagnostic(&e, &origins, ""));
+            diagnostics.push(template_diagnostic(&e, &origins, "", &sources));
         }
         if diagnostics.is_empty() {
             Ok(Theme {
@@ -153,15 +153,17 @@ impl Theme {
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
-            .map_err(|e| template_diagnostic(&e, &self.origins, name))
+            .map_err(|e| template_diagnostic(&e, &self.origins, name, &[]))
     }
 }
 
 /// A Tera error as a diagnostic at the template file and line it names.
+/// `sources` (name, text) locate the tag of a circular include or extend.
 fn template_diagnostic(
     error: &tera::Error,
     origins: &HashMap<String, String>,
     fallback: &str,
+    sources: &[(String, String)],
 ) -> Diagnostic {
     let shown = |name: &str| {
         origins
@@ -182,6 +184,43 @@ fn template_diagnostic(
                 Pos::new(span.start_line.max(1), span.start_col + 1),
                 format!("template error: {}", report.message()),
             )
+        }
+        ErrorKind::CircularInclude {
+            tpl,
+            include_chain: chain,
+        }
+        | ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain: chain,
+        } => {
+            let (keyword, verb, infinitive) = match error.kind() {
+                ErrorKind::CircularInclude { .. } => ("include", "includes", "include"),
+                _ => ("extends", "extends", "extend"),
+            };
+            // The chain runs from the template being rendered; the loop is
+            // the part from `tpl`'s first appearance.
+            let cycle = &chain[chain.iter().position(|n| n == tpl).unwrap_or(0)..];
+            let next = cycle.get(1).map(String::as_str).unwrap_or(tpl);
+            let pos = sources
+                .iter()
+                .find(|(n, _)| n == tpl)
+                .and_then(|(_, text)| tag_position(text, keyword, next))
+                .unwrap_or(Pos::START);
+            let message = if next == tpl {
+                format!("template error: `{tpl}` {verb} itself")
+            } else {
+                format!(
+                    "template error: `{tpl}` {verb} itself through {}",
+                    cycle
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(" → ")
+                )
+            };
+            Diagnostic::error(shown(tpl), pos, message).with_help(format!(
+                "a template cannot {infinitive} itself, even through others: move the shared part into a partial of its own"
+            ))
         }
         ErrorKind::MissingParent { current, parent } => Diagnostic::error(
             shown(current),
@@ -221,6 +260,29 @@ fn template_diagnostic(
             )
         }
     }
+}
+
+/// Where `{% keyword "target" %}` starts in a template's text.
+fn tag_position(text: &str, keyword: &str, target: &str) -> Option<Pos> {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("{%") {
+        let start = from + found;
+        let body = &text[start + 2..];
+        let end = body.find("%}").unwrap_or(body.len());
+        let tag = body[..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if let Some(rest) = tag.strip_prefix(keyword)
+            && [format!("\"{target}\""), format!("'{target}'")]
+                .iter()
+                .any(|quoted| rest.trim_start().starts_with(quoted.as_str()))
+        {
+            let line = text[..start].matches('\n').count() + 1;
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let col = text[line_start..start].chars().count() + 1;
+            return Some(Pos::new(line, col));
+        }
+        from = start + 2;
+    }
+    None
 }
 
 /// The template, position and first line of a rendered Tera report:
