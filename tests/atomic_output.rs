@@ -1,7 +1,8 @@
 //! A build that fails, for whatever reason, leaves the previous `output/`
 //! exactly as it was: every byte and every modification time. The reasons
 //! covered: a content error, a template error (syntax, unknown variable,
-//! missing include), a write error, and the process killed half-way.
+//! missing include, an include loop, a loop that would run for ages), a
+//! write error, and the process killed half-way.
 
 mod common;
 mod guard;
@@ -11,7 +12,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::{Site, fixture};
-use guard::{assert_same_tree, file_bytes, leftovers, run_bounded, snapshot_with_times};
+use guard::{
+    assert_same_tree, file_bytes, leftovers, run_bounded, run_bounded_env, snapshot_with_times,
+};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -284,6 +287,37 @@ fn a_template_that_includes_itself() {
         },
         &["templates/claim.html:4:1: error: template error: `claim.html` includes itself"],
     );
+}
+
+/// Nested loops of 10¹⁰ steps: the render watchdog stops the build after
+/// `CLAIMBASE_RENDER_TIMEOUT` seconds, naming the template.
+#[test]
+fn a_template_loop_that_would_run_for_ages() {
+    let site = fixture("full");
+    site.build();
+    let before = snapshot_with_times(&site.path("output"));
+    site.write(
+        "templates/claim.html",
+        &claim_template(
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+        ),
+    );
+    let run = run_bounded_env(
+        site.root(),
+        &["build"],
+        &[("CLAIMBASE_RENDER_TIMEOUT", Path::new("1"))],
+        LIMIT,
+    );
+    run.assert_code(1)
+        .assert_errors(&["templates/claim.html:1:1: error: template error: rendering a page with `claim.html` has run for 1 s without finishing"])
+        .assert_stderr_contains("CLAIMBASE_RENDER_TIMEOUT=<seconds>")
+        .assert_stderr_contains("nothing was written");
+    assert_same_tree(
+        &before,
+        &snapshot_with_times(&site.path("output")),
+        "a stopped build changed the previous output",
+    );
+    assert_eq!(leftovers(site.root()), Vec::<String>::new());
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod search;
 pub mod structured;
 pub mod templates;
 pub mod views;
+pub mod watchdog;
 
 use tera::{Context, Value};
 

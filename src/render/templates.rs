@@ -151,6 +151,11 @@ impl Theme {
     }
 
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+        let shown = self
+            .origins
+            .get(name)
+            .map_or_else(|| format!("templates/{name}"), String::clone);
+        let _watch = super::watchdog::watch(name, &shown);
         self.tera
             .render(name, context)
             .map_err(|e| template_diagnostic(&e, &self.origins, name, &[]))
