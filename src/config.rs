@@ -18,6 +18,7 @@ const KEYS: &[&str] = &[
     "output",
     "templates",
     "unsafe_html",
+    "search",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -33,6 +34,9 @@ pub struct Config {
     pub templates: PathBuf,
     /// Let raw HTML in Markdown bodies through unsanitised.
     pub unsafe_html: bool,
+    /// Build the search page and index (the header's search box goes with
+    /// them).
+    pub search: bool,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -49,6 +53,7 @@ impl Default for Config {
             output: "output".into(),
             templates: "templates".into(),
             unsafe_html: false,
+            search: true,
             root: PathBuf::new(),
         }
     }

@@ -358,3 +358,34 @@ fn the_bundled_site_builds_cleanly_and_its_links_resolve() {
     assert!(out.html_files().len() > 10, "{:?}", out.html_files());
     out.assert_links_resolve("/");
 }
+
+/// `search = false`: no search page, no index, no search box, and no link
+/// or sitemap entry left pointing at them.
+#[test]
+fn a_site_without_search_has_no_search_page_box_or_index() {
+    let site = fixture("full");
+    let config = site.read("claimbase.toml");
+    site.write("claimbase.toml", &format!("{config}search = false\n"));
+    let out = site.build();
+    assert!(!out.has_page("/search/"));
+    assert!(!out.dir.join("pagefind").exists());
+    assert!(!out.dir.join("assets/search.js").exists());
+    assert!(
+        out.page("/")
+            .attrs("form[role=search]", "action")
+            .is_empty()
+    );
+    let sitemap = std::fs::read_to_string(out.dir.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("/search/"), "{sitemap}");
+    out.assert_links_resolve("/");
+
+    // The default keeps all of it.
+    site.write("claimbase.toml", &config);
+    let out = site.build();
+    assert!(out.has_page("/search/"));
+    assert!(out.dir.join("pagefind/pagefind-entry.json").is_file());
+    assert_eq!(
+        out.page("/").attrs("form[role=search]", "action"),
+        vec!["/search/"]
+    );
+}

@@ -181,6 +181,10 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
                 if update.rendered < session.site.keys().filter(|p| p.ends_with(".html")).count() {
                     partial += 1;
                 }
+                // The search index follows in the background; wait for it.
+                if let Some(indexed) = session.search_update(true) {
+                    indexed.expect("the search index builds");
+                }
                 let full = Session::start(options.clone())
                     .expect("a full build succeeds when the incremental one did");
                 assert_eq!(

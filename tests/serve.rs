@@ -35,11 +35,17 @@ fn free_port() -> u16 {
 
 fn start(site: &Site, extra: &[&str]) -> Server {
     let port = free_port();
+    let mut args = vec!["serve".to_string(), "--port".into(), port.to_string()];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    spawn(site, &args, port, "Serving the site at")
+}
+
+/// Runs `claimbase --root <site> <args>` until it prints `ready`.
+fn spawn(site: &Site, args: &[String], port: u16, ready: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimbase"))
         .arg("--root")
         .arg(site.root())
-        .args(["serve", "--port", &port.to_string()])
-        .args(extra)
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -61,7 +67,7 @@ fn start(site: &Site, extra: &[&str]) -> Server {
         port,
         output: rx,
     };
-    server.wait_for_line("Serving the site at");
+    server.wait_for_line(ready);
     server
 }
 
@@ -233,6 +239,47 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
     let (status, body) = server.get("/claims/jobs-drop/");
     assert_eq!(status, 404, "a deleted claim's page is gone");
     assert!(body.contains("<h1"), "the site's own 404 page is served");
+}
+
+/// The search index is rebuilt off the reload path: `watch` writes the
+/// changed pages first, then the index; once it says so, the output folder
+/// is byte for byte what a full build writes.
+#[test]
+fn watch_writes_the_search_index_after_the_pages() {
+    let site = fixture("full");
+    let watcher = spawn(&site, &["watch".to_string()], 0, "watching for changes");
+    let index = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("pagefind/"))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    let index_before = index(&common::snapshot(&site.path("output")));
+    let text = site.read(CLAIM);
+    safe_write(
+        &site,
+        CLAIM,
+        &text.replace("keep growing despite AI", "keep growing despite robots"),
+    );
+    let rebuilt = watcher.wait_for_line("Rebuilt:");
+    assert!(
+        rebuilt.ends_with("; updating the search index"),
+        "{rebuilt}"
+    );
+    watcher.wait_for_line("Search index updated:");
+    let watched = common::snapshot(&site.path("output"));
+    assert_ne!(index(&watched), index_before, "the index did not change");
+    let fresh = site.scratch("fresh");
+    site.build_with(&["--output", fresh.to_str().unwrap()]);
+    let built = common::snapshot(&fresh);
+    assert_eq!(
+        watched.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &built {
+        assert!(watched[path] == *bytes, "{path} differs from a full build");
+    }
 }
 
 #[test]

@@ -41,17 +41,54 @@ impl OutputFile {
 }
 
 /// Renders every file of the site, or every error found while rendering.
+/// The search index is built beside the pages, on another thread.
 pub fn render_site(
     graph: &Graph,
     config: &Config,
     theme: &mut Theme,
     today: PartialDate,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_selected(graph, config, theme, today, None)
+    let (pages, index) = rayon::join(
+        || render_selected(graph, config, theme, today, None),
+        || search_index(&search_records(graph, config, today)),
+    );
+    let mut files = pages?;
+    files.extend(index?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// What the search index holds: one record per published claim, or none
+/// when the site has `search = false`.
+pub fn search_records(
+    graph: &Graph,
+    config: &Config,
+    today: PartialDate,
+) -> Vec<search::SearchRecord> {
+    if !config.search {
+        return Vec::new();
+    }
+    let base = config.base_path();
+    let view_cx = ViewContext {
+        graph,
+        base: &base,
+        language: &config.language,
+        today,
+    };
+    search::search_records(&view_cx)
+}
+
+/// The search bundles for `records` (none for none).
+pub fn search_index(records: &[search::SearchRecord]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    search::index_files(records).map_err(|e| vec![search::index_diagnostic(e)])
 }
 
 /// Renders the HTML pages whose output paths are in `only` (all when
-/// `None`), plus every feed, data file and asset, which are cheap.
+/// `None`), plus every feed, data file and asset, which are cheap; not the
+/// search index (see [`search_index`]).
 pub fn render_selected(
     graph: &Graph,
     config: &Config,
@@ -86,8 +123,10 @@ pub fn render_selected(
     let mut errors = Vec::new();
     // The search page lists every speaker and topic with its claim count:
     // like the data files, it follows any change, so it is always rendered.
-    let search_page = search::search_page(theme, config, &view_cx);
-    for result in builder.render_all(only).into_iter().chain([search_page]) {
+    let search_page = config
+        .search
+        .then(|| search::search_page(theme, config, &view_cx));
+    for result in builder.render_all(only).into_iter().chain(search_page) {
         match result {
             Ok(file) => files.push(file),
             Err(d) => errors.push(d),
@@ -100,9 +139,10 @@ pub fn render_selected(
         return Err(errors);
     }
     files.extend(publish_files(graph, config, &view_cx));
-    let records = search::search_records(&view_cx);
-    files.extend(search::index_files(&records).map_err(|e| vec![search::index_diagnostic(e)])?);
     for (path, bytes) in &theme.assets {
+        if !config.search && path.starts_with("assets/search.") {
+            continue;
+        }
         files.push(OutputFile::new(path.clone(), bytes.clone()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -118,6 +158,8 @@ struct SiteView {
     /// Every internal link starts with this (`/` or `/ai-claims/`).
     base_path: String,
     language: String,
+    /// Whether the site has a search page (`search` in the config).
+    search: bool,
     counts: Counts,
 }
 
@@ -137,6 +179,7 @@ impl SiteView {
             base_url: config.base_url.clone(),
             base_path: config.base_path(),
             language: config.language.clone(),
+            search: config.search,
             counts: Counts {
                 claims: graph.claims.len(),
                 speakers: graph.speakers.len(),
@@ -192,13 +235,9 @@ fn publish_files(graph: &Graph, config: &Config, cx: &ViewContext<'_>) -> Vec<Ou
         path: String::new(),
         lastmod: site_newest,
     }];
-    for list in [
-        "topics/",
-        "speakers/",
-        "sources/",
-        "timeline/",
-        search::PAGE,
-    ] {
+    let lists = ["topics/", "speakers/", "sources/", "timeline/"];
+    let search_page = config.search.then_some(search::PAGE);
+    for list in lists.into_iter().chain(search_page) {
         entries.push(SitemapEntry {
             path: list.into(),
             lastmod: site_newest,

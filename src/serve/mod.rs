@@ -118,13 +118,34 @@ fn start_watcher(
 }
 
 /// Waits for the next batch of changes that matter, gathering a burst into one.
+/// How often a loop looks for a search index finished in the background.
+const SEARCH_POLL: Duration = Duration::from_millis(100);
+
+/// What the watch and serve loops wake up for.
+enum Wake {
+    /// Changes to rebuild for, and when the first was seen.
+    Changes(Changes, Instant),
+    /// Nothing changed for [`SEARCH_POLL`] while a search index was being
+    /// built: time to look whether it is ready.
+    Poll,
+}
+
 fn next_changes(
     rx: &Receiver<DebounceEventResult>,
     layout: &Layout,
     reporter: &mut dyn Reporter,
-) -> Option<(Changes, Instant)> {
+    indexing: bool,
+) -> Option<Wake> {
     loop {
-        let first = rx.recv().ok()?;
+        let first = if indexing {
+            match rx.recv_timeout(SEARCH_POLL) {
+                Ok(first) => first,
+                Err(RecvTimeoutError::Timeout) => return Some(Wake::Poll),
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        } else {
+            rx.recv().ok()?
+        };
         let detected = Instant::now();
         let mut changes = Changes::default();
         let mut absorb = |result: DebounceEventResult, reporter: &mut dyn Reporter| match result {
@@ -152,14 +173,19 @@ fn next_changes(
             }
         }
         if changes.any() {
-            return Some((changes, detected));
+            return Some(Wake::Changes(changes, detected));
         }
     }
 }
 
-fn summary(update: &Update, since: Instant) -> String {
+fn summary(update: &Update, since: Instant, session: &Option<Session>) -> String {
+    let indexing = if session.as_ref().is_some_and(Session::indexing) {
+        "; updating the search index"
+    } else {
+        ""
+    };
     format!(
-        "Rebuilt: {} page{} rendered, {} file{} changed, {} removed in {} ms",
+        "Rebuilt: {} page{} rendered, {} file{} changed, {} removed in {} ms{indexing}",
         update.rendered,
         if update.rendered == 1 { "" } else { "s" },
         update.changed.len(),
@@ -170,6 +196,15 @@ fn summary(update: &Update, since: Instant) -> String {
 }
 
 /// One step of the loop: the first build, or a rebuild of the last good one.
+fn search_summary(update: &Update) -> String {
+    format!(
+        "Search index updated: {} file{} changed, {} removed",
+        update.changed.len(),
+        if update.changed.len() == 1 { "" } else { "s" },
+        update.removed.len(),
+    )
+}
+
 fn step(
     session: &mut Option<Session>,
     options: &BuildOptions,
@@ -218,7 +253,31 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
             reporter.line("Build failed; watching for changes (Ctrl-C to stop)");
         }
     }
-    while let Some((changes, detected)) = next_changes(&rx, &layout, reporter) {
+    let indexing = |s: &Option<Session>| s.as_ref().is_some_and(Session::indexing);
+    while let Some(wake) = next_changes(&rx, &layout, reporter, indexing(&session)) {
+        let (changes, detected) = match wake {
+            Wake::Poll => {
+                if let Some(s) = &mut session
+                    && let Some(result) = s.search_update(false)
+                {
+                    let written = result.map_err(|f| f.diagnostics).and_then(|update| {
+                        s.write_update(&update).map(|()| update).map_err(|e| {
+                            vec![Diagnostic::error(
+                                "output",
+                                crate::diagnostics::Pos::START,
+                                e.to_string(),
+                            )]
+                        })
+                    });
+                    match written {
+                        Ok(update) => reporter.line(&search_summary(&update)),
+                        Err(diagnostics) => reporter.diagnostics(&diagnostics),
+                    }
+                }
+                continue;
+            }
+            Wake::Changes(changes, detected) => (changes, detected),
+        };
         let was_built = session.is_some();
         match step(&mut session, &options, &changes) {
             Ok(update) => {
@@ -231,7 +290,7 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
                     (None, _) => Ok(()),
                 };
                 match written {
-                    Ok(()) => reporter.line(&summary(&update, detected)),
+                    Ok(()) => reporter.line(&summary(&update, detected, &session)),
                     Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
                 }
             }
@@ -314,7 +373,27 @@ pub fn serve(
     if serve.open {
         open_browser(&url);
     }
-    while let Some((changes, detected)) = next_changes(&rx, &layout, reporter) {
+    let indexing = |s: &Option<Session>| s.as_ref().is_some_and(Session::indexing);
+    while let Some(wake) = next_changes(&rx, &layout, reporter, indexing(&session)) {
+        let (changes, detected) = match wake {
+            Wake::Poll => {
+                // The pages already show the change; the new index is
+                // served from the next search on, without a reload.
+                if let Some(s) = &mut session
+                    && let Some(result) = s.search_update(false)
+                {
+                    match result {
+                        Ok(update) => {
+                            publish(&session);
+                            reporter.line(&search_summary(&update));
+                        }
+                        Err(f) => reporter.diagnostics(&f.diagnostics),
+                    }
+                }
+                continue;
+            }
+            Wake::Changes(changes, detected) => (changes, detected),
+        };
         match step(&mut session, &options, &changes) {
             Ok(update) => {
                 reporter.diagnostics(&update.warnings);
@@ -325,7 +404,7 @@ pub fn serve(
                     Message::Reload
                 };
                 state.reloader.broadcast(message);
-                reporter.line(&summary(&update, detected));
+                reporter.line(&summary(&update, detected, &session));
             }
             Err(f) => {
                 reporter.diagnostics(&f.diagnostics);
