@@ -138,7 +138,7 @@ pub fn render_selected(
         errors.dedup();
         return Err(errors);
     }
-    files.extend(publish_files(graph, config, &view_cx));
+    files.extend(publish_files(graph, config, &view_cx, only));
     for (path, bytes) in &theme.assets {
         if !config.search && path.starts_with("assets/search.") {
             continue;
@@ -190,8 +190,15 @@ impl SiteView {
     }
 }
 
-/// Feeds, sitemap, robots.txt and the data export.
-fn publish_files(graph: &Graph, config: &Config, cx: &ViewContext<'_>) -> Vec<OutputFile> {
+/// Feeds, sitemap, robots.txt and the data export. A topic's or speaker's
+/// feed shows what its page shows, so it is made only when its page is in
+/// `only` (or when `only` is `None`).
+fn publish_files(
+    graph: &Graph,
+    config: &Config,
+    cx: &ViewContext<'_>,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<OutputFile> {
     use feed::{FeedSpec, SitemapEntry, atom_feed};
     use views::{claim_path, source_path, speaker_path, topic_path};
     let mut files = Vec::new();
@@ -202,7 +209,11 @@ fn publish_files(graph: &Graph, config: &Config, cx: &ViewContext<'_>) -> Vec<Ou
         page: String::new(),
         claims: &all,
     }];
+    let wanted = |page: &str| only.is_none_or(|set| set.contains(&format!("{page}index.html")));
     for (t, topic) in graph.topics.iter().enumerate() {
+        if !wanted(&topic_path(&topic.id)) {
+            continue;
+        }
         feeds.push(FeedSpec {
             path: format!("{}feed.xml", topic_path(&topic.id)),
             title: format!("{} · {}", topic.title, config.title),
@@ -211,6 +222,9 @@ fn publish_files(graph: &Graph, config: &Config, cx: &ViewContext<'_>) -> Vec<Ou
         });
     }
     for (s, speaker) in graph.speakers.iter().enumerate() {
+        if !wanted(&speaker_path(&speaker.id)) {
+            continue;
+        }
         feeds.push(FeedSpec {
             path: format!("{}feed.xml", speaker_path(&speaker.id)),
             title: format!("{} · {}", speaker.name, config.title),

@@ -289,6 +289,9 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
                         .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect()),
                     (None, _) => Ok(()),
                 };
+                if let Some(s) = &mut session {
+                    s.refresh_search();
+                }
                 match written {
                     Ok(()) => reporter.line(&summary(&update, detected, &session)),
                     Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
@@ -404,6 +407,9 @@ pub fn serve(
                     Message::Reload
                 };
                 state.reloader.broadcast(message);
+                if let Some(s) = &mut session {
+                    s.refresh_search();
+                }
                 reporter.line(&summary(&update, detected, &session));
             }
             Err(f) => {

@@ -139,7 +139,8 @@ fn has_custom_templates(dir: &Path) -> bool {
         })
 }
 
-/// The HTML pages a graph makes.
+/// The HTML pages a graph makes, and the feeds that go with its topic and
+/// speaker pages.
 fn page_paths(graph: &Graph) -> BTreeSet<String> {
     let mut pages: BTreeSet<String> = [
         "index.html",
@@ -157,6 +158,9 @@ fn page_paths(graph: &Graph) -> BTreeSet<String> {
     pages.extend(graph.speakers.iter().map(|s| page(speaker_path(&s.id))));
     pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
     pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
+    let feed = |path: String| format!("{path}feed.xml");
+    pages.extend(graph.speakers.iter().map(|s| feed(speaker_path(&s.id))));
+    pages.extend(graph.topics.iter().map(|t| feed(topic_path(&t.id))));
     pages
 }
 
@@ -194,7 +198,10 @@ impl Session {
         if changes.config || changes.templates {
             let mut fresh = Session::start(self.options.clone())?;
             let mut update = diff(&self.site, &fresh.site);
-            update.rendered = page_paths(&fresh.graph).len();
+            update.rendered = page_paths(&fresh.graph)
+                .iter()
+                .filter(|p| p.ends_with(".html"))
+                .count();
             update.elapsed = start.elapsed();
             update.warnings = fresh.warnings.clone();
             std::mem::swap(self, &mut fresh);
@@ -242,13 +249,19 @@ impl Session {
                 self.site.insert(path, Arc::new(bytes));
             }
         }
-        self.search
-            .request(search_records(&checked.graph, &self.config, self.today));
         self.files = checked.files;
         self.graph = checked.graph;
         self.warnings = checked.warnings;
         update.elapsed = start.elapsed();
         Ok(update)
+    }
+
+    /// Starts indexing the current site for search in the background,
+    /// unless the index already has its records. Call it after serving a
+    /// rebuild: making the records takes a moment on a large site.
+    pub fn refresh_search(&mut self) {
+        self.search
+            .request(search_records(&self.graph, &self.config, self.today));
     }
 
     /// Whether a search index is being built in the background.
