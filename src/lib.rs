@@ -133,12 +133,30 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
     let config = &checked.config;
     let mut theme = render::templates::Theme::load(&config.root, &config.templates_dir())
         .map_err(Failure::new)?;
-    let files =
-        render::render_site(&checked.graph, config, &mut theme, today()).map_err(Failure::new)?;
-    stage("render");
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let stats = write_output(config, &files)?;
-    stage("write");
+    // Each file goes to disk as soon as it is rendered, so the site is
+    // never held in memory whole; a failure drops the staging folder.
+    let staging = begin_output(config)?;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let write_error = std::sync::atomic::AtomicBool::new(false);
+    render::render_site_to(&checked.graph, config, &mut theme, today(), &|file| {
+        if file.path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        match staging.put(&file) {
+            Ok(()) => Ok(()),
+            // One write error is enough to fail the build; the next files
+            // would most likely fail the same way.
+            Err(_) if write_error.swap(true, std::sync::atomic::Ordering::Relaxed) => Ok(()),
+            Err(e) => Err(output_error(config, e.to_string())),
+        }
+    })
+    .map_err(Failure::new)?;
+    stage("render and write");
+    let stats = staging
+        .commit()
+        .map_err(|e| Failure::new(vec![output_error(config, e.to_string())]))?;
+    stage("swap");
+    let pages = pages.into_inner();
     let g = &checked.graph;
     Ok(Report {
         claims: g.claims.len(),
@@ -160,14 +178,30 @@ pub fn write_output(
     config: &Config,
     files: &[render::OutputFile],
 ) -> Result<write::WriteStats, Failure> {
+    use rayon::prelude::*;
+    let staging = begin_output(config)?;
+    let fail = |e: write::WriteError| Failure::new(vec![output_error(config, e.to_string())]);
+    files
+        .par_iter()
+        .try_for_each(|file| staging.put(file))
+        .map_err(fail)?;
+    staging.commit().map_err(fail)
+}
+
+/// An error about the output folder, reported at its path.
+fn output_error(config: &Config, message: String) -> Diagnostic {
+    Diagnostic::error(
+        load::relative(&config.root, &config.output_dir()),
+        Pos::START,
+        message,
+    )
+}
+
+/// Checks that the configured output folder is one claimbase may replace,
+/// and starts a new site beside it.
+pub fn begin_output(config: &Config) -> Result<write::Staging, Failure> {
     let output = config.output_dir();
-    let fail = |message: String| {
-        Failure::new(vec![Diagnostic::error(
-            load::relative(&config.root, &output),
-            Pos::START,
-            message,
-        )])
-    };
+    let fail = |message: String| Failure::new(vec![output_error(config, message)]);
     let (content, templates) = (config.content_dir(), config.templates_dir());
     let protected = [
         write::Protected {
@@ -189,7 +223,7 @@ pub fn write_output(
         },
     ];
     write::check_output_dir(&output, &protected).map_err(|e| fail(e.to_string()))?;
-    write::write_site(&output, files).map_err(|e| fail(e.to_string()))
+    write::Staging::begin(&output).map_err(|e| fail(e.to_string()))
 }
 
 fn same_folder(a: &std::path::Path, b: &std::path::Path) -> bool {

@@ -6,9 +6,12 @@
 //! file is in place are the two folders swapped; a failure at any point
 //! leaves the previous output as it was.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -115,33 +118,148 @@ fn canonical_or_lexical(path: &Path) -> PathBuf {
 
 /// Writes `files` as the new content of `output`, atomically.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-    let staging = parent.join(format!(".{name}.claimbase-new"));
-    let retired = parent.join(format!(".{name}.claimbase-old"));
-    recover(output, &retired)?;
-    for leftover in [&staging, &retired] {
-        if fs::symlink_metadata(leftover).is_ok() {
-            fs::remove_dir_all(leftover).map_err(io_error(leftover))?;
+    let staging = Staging::begin(output)?;
+    files.par_iter().try_for_each(|file| staging.put(file))?;
+    staging.commit()
+}
+
+/// Staging folders of builds in progress, for [`abandon_all`].
+static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static ABANDONED: AtomicBool = AtomicBool::new(false);
+
+/// Removes the staging folder of every build in progress and refuses any
+/// further file, for a process that must stop at once (see
+/// `render::watchdog`): the outputs stay as they were, with nothing left
+/// beside them.
+pub fn abandon_all() {
+    ABANDONED.store(true, Ordering::SeqCst);
+    let folders = std::mem::take(&mut *IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()));
+    for folder in folders {
+        let _ = fs::remove_dir_all(folder);
+    }
+}
+
+fn forget(staging: &Path) {
+    IN_PROGRESS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|p| p != staging);
+}
+
+/// A new site being written beside the output, file by file, from any
+/// number of threads. [`Staging::commit`] swaps it in; dropped without
+/// that, it is removed and the output stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    retired: PathBuf,
+    /// Folders made so far in the staging folder.
+    folders: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a new site for `output`: repairs what a killed build left,
+    /// and makes the empty staging folder.
+    pub fn begin(output: &Path) -> Result<Staging, WriteError> {
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+        let staging = parent.join(format!(".{name}.claimbase-new"));
+        let retired = parent.join(format!(".{name}.claimbase-old"));
+        recover(output, &retired)?;
+        for leftover in [&staging, &retired] {
+            if fs::symlink_metadata(leftover).is_ok() {
+                fs::remove_dir_all(leftover).map_err(io_error(leftover))?;
+            }
+        }
+        fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+        IN_PROGRESS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(staging.clone());
+        Ok(Staging {
+            output: output.to_path_buf(),
+            folders: Mutex::new(HashSet::from([staging.clone()])),
+            staging,
+            retired,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Puts one file in the new site: a hard link to the old output's copy
+    /// when the bytes are the same, else a new file.
+    pub fn put(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let target = self.staging.join(&file.path);
+        if ABANDONED.load(Ordering::SeqCst) {
+            return Err(io_error(&target)(io::Error::other("the build was stopped")));
+        }
+        if let Some(dir) = target.parent() {
+            let known = self
+                .folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(dir);
+            if !known {
+                fs::create_dir_all(dir).map_err(io_error(dir))?;
+                self.folders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(dir.to_path_buf());
+            }
+        }
+        let old = self.output.join(&file.path);
+        if same_bytes(&old, &file.bytes) && fs::hard_link(&old, &target).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        // Never open an existing path: it could be a hard link into the
+        // previous site, which writing through would change in place.
+        let mut out = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(io_error(&target))?;
+        io::Write::write_all(&mut out, &file.bytes).map_err(io_error(&target))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Marks the new site as claimbase's and swaps it in for the output.
+    pub fn commit(mut self) -> Result<WriteStats, WriteError> {
+        fs::write(
+            self.staging.join(MARKER),
+            "This folder is written by claimbase; it is replaced on every build.\n",
+        )
+        .map_err(io_error(&self.staging))?;
+        forget(&self.staging);
+        swap(&self.staging, &self.output, &self.retired)?;
+        self.committed = true;
+        Ok(WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            forget(&self.staging);
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
-    let result = fill_staging(output, &staging, files);
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    swap(&staging, output, &retired)?;
-    Ok(stats)
 }
 
 /// Puts back the previous site if a build was stopped between the two
@@ -188,56 +306,6 @@ fn swap(staging: &Path, output: &Path, retired: &Path) -> Result<(), WriteError>
     }
     let _ = fs::remove_dir_all(retired);
     Ok(())
-}
-
-fn fill_staging(
-    output: &Path,
-    staging: &Path,
-    files: &[OutputFile],
-) -> Result<WriteStats, WriteError> {
-    fs::create_dir_all(staging).map_err(io_error(staging))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(io_error(dir))?;
-    }
-    let results: Vec<Result<bool, WriteError>> = files
-        .par_iter()
-        .map(|file| {
-            let target = staging.join(&file.path);
-            let old = output.join(&file.path);
-            if same_bytes(&old, &file.bytes) && fs::hard_link(&old, &target).is_ok() {
-                return Ok(false);
-            }
-            // Never open an existing path: it could be a hard link into the
-            // previous site, which writing through would change in place.
-            let mut out = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&target)
-                .map_err(io_error(&target))?;
-            io::Write::write_all(&mut out, &file.bytes).map_err(io_error(&target))?;
-            Ok(true)
-        })
-        .collect();
-    let mut stats = WriteStats::default();
-    for r in results {
-        if r? {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
-    fs::write(
-        staging.join(MARKER),
-        "This folder is written by claimbase; it is replaced on every build.\n",
-    )
-    .map_err(io_error(staging))?;
-    Ok(stats)
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {

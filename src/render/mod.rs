@@ -14,6 +14,8 @@ pub mod templates;
 pub mod views;
 pub mod watchdog;
 
+use std::sync::Mutex;
+
 use tera::{Context, Value};
 
 use crate::config::Config;
@@ -40,22 +42,50 @@ impl OutputFile {
     }
 }
 
+/// Where rendered files go as they are made, from any thread: collected in
+/// memory (serve) or written into a build's staging folder. An error fails
+/// the render, and is reported with the others.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Renders every file of the site, or every error found while rendering.
-/// The search index is built beside the pages, on another thread.
 pub fn render_site(
     graph: &Graph,
     config: &Config,
     theme: &mut Theme,
     today: PartialDate,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let (pages, index) = rayon::join(
-        || render_selected(graph, config, theme, today, None),
-        || search_index(&search_records(graph, config, today)),
-    );
-    let mut files = pages?;
-    files.extend(index?);
+    let files = Mutex::new(Vec::new());
+    render_site_to(graph, config, theme, today, &|file| {
+        lock(&files).push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Renders every file of the site into `sink`. The search index is built
+/// beside the pages, on another thread.
+pub fn render_site_to(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+    sink: &Sink<'_>,
+) -> Result<(), Vec<Diagnostic>> {
+    let (pages, index) = rayon::join(
+        || render_selected_to(graph, config, theme, today, None, sink),
+        || search_index(&search_records(graph, config, today)),
+    );
+    pages?;
+    for file in index? {
+        sink(file).map_err(|d| vec![d])?;
+    }
+    Ok(())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What the search index holds: one record per published claim, or none
@@ -96,6 +126,25 @@ pub fn render_selected(
     today: PartialDate,
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = Mutex::new(Vec::new());
+    render_selected_to(graph, config, theme, today, only, &|file| {
+        lock(&files).push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// [`render_selected`], into `sink`.
+pub fn render_selected_to(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+    only: Option<&std::collections::BTreeSet<String>>,
+    sink: &Sink<'_>,
+) -> Result<(), Vec<Diagnostic>> {
     let base = config.base_path();
     let view_cx = ViewContext {
         graph,
@@ -119,34 +168,36 @@ pub fn render_selected(
         view_cx: &view_cx,
         summary_values,
     };
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let errors = Mutex::new(Vec::new());
+    let emit = |result: Result<OutputFile, Diagnostic>| {
+        if let Err(d) = result.and_then(sink) {
+            lock(&errors).push(d);
+        }
+    };
+    builder.render_all(only, &emit);
     // The search page lists every speaker and topic with its claim count:
     // like the data files, it follows any change, so it is always rendered.
-    let search_page = config
-        .search
-        .then(|| search::search_page(theme, config, &view_cx));
-    for result in builder.render_all(only).into_iter().chain(search_page) {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => errors.push(d),
-        }
+    if config.search {
+        emit(search::search_page(theme, config, &view_cx));
     }
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if !errors.is_empty() {
         // One broken template fails every page that uses it: say it once.
         errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
         errors.dedup();
         return Err(errors);
     }
-    files.extend(publish_files(graph, config, &view_cx, only));
+    let mut files = publish_files(graph, config, &view_cx, only);
     for (path, bytes) in &theme.assets {
         if !config.search && path.starts_with("assets/search.") {
             continue;
         }
         files.push(OutputFile::new(path.clone(), bytes.clone()));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    for file in files {
+        sink(file).map_err(|d| vec![d])?;
+    }
+    Ok(())
 }
 
 /// `site` in every template.

@@ -142,13 +142,14 @@ impl PageBuilder<'_> {
         Ok(OutputFile::new(file, html.into_bytes()))
     }
 
-    /// Every HTML page of the site.
     /// Every HTML page of the site, or only those whose output path is in
-    /// `only` (an incremental rebuild).
+    /// `only` (an incremental rebuild), each handed to `emit` as soon as it
+    /// is rendered, from whichever thread rendered it.
     pub fn render_all(
         &self,
         only: Option<&BTreeSet<String>>,
-    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        emit: &(dyn Fn(Result<OutputFile, Diagnostic>) + Sync),
+    ) {
         let g = self.graph;
         let wanted = |path: String| only.is_none_or(|set| set.contains(&path));
         type Job<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + 'a>;
@@ -160,37 +161,27 @@ impl PageBuilder<'_> {
             ("timeline/index.html", Box::new(|| self.timeline())),
             ("404.html", Box::new(|| self.not_found())),
         ];
-        let mut out: Vec<Result<OutputFile, Diagnostic>> = fixed
+        fixed
             .into_par_iter()
             .filter(|(path, _)| wanted(path.to_string()))
-            .map(|(_, job)| job())
-            .collect();
+            .for_each(|(_, job)| emit(job()));
         let page = |path: String| format!("{path}index.html");
-        out.par_extend(
-            (0..g.claims.len())
-                .into_par_iter()
-                .filter(|&i| wanted(page(claim_path(&g.claims[i].id))))
-                .map(|i| self.claim(i)),
-        );
-        out.par_extend(
-            (0..g.speakers.len())
-                .into_par_iter()
-                .filter(|&i| wanted(page(speaker_path(&g.speakers[i].id))))
-                .map(|i| self.speaker(i)),
-        );
-        out.par_extend(
-            (0..g.sources.len())
-                .into_par_iter()
-                .filter(|&i| wanted(page(source_path(&g.sources[i].id))))
-                .map(|i| self.source(i)),
-        );
-        out.par_extend(
-            (0..g.topics.len())
-                .into_par_iter()
-                .filter(|&i| wanted(page(topic_path(&g.topics[i].id))))
-                .map(|i| self.topic(i)),
-        );
-        out
+        (0..g.claims.len())
+            .into_par_iter()
+            .filter(|&i| wanted(page(claim_path(&g.claims[i].id))))
+            .for_each(|i| emit(self.claim(i)));
+        (0..g.speakers.len())
+            .into_par_iter()
+            .filter(|&i| wanted(page(speaker_path(&g.speakers[i].id))))
+            .for_each(|i| emit(self.speaker(i)));
+        (0..g.sources.len())
+            .into_par_iter()
+            .filter(|&i| wanted(page(source_path(&g.sources[i].id))))
+            .for_each(|i| emit(self.source(i)));
+        (0..g.topics.len())
+            .into_par_iter()
+            .filter(|&i| wanted(page(topic_path(&g.topics[i].id))))
+            .for_each(|i| emit(self.topic(i)));
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {

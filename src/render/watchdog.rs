@@ -6,8 +6,8 @@
 //! should do: `range(end=100000)` inside another is 10¹⁰ steps. A render
 //! cannot be interrupted from outside, so a watchdog thread ends the
 //! process instead, with a diagnostic naming the template, once one render
-//! has run for [`limit`] without finishing. Nothing has been written by
-//! then: rendering happens before the output folder is touched.
+//! has run for [`limit`] without finishing, after removing the new site's
+//! staging folder: the output folder is left as it was.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -89,6 +89,7 @@ fn patrol(limit: Duration) -> ! {
             .find(|r| r.started.elapsed() >= limit)
             .map(|r| overdue(r, limit));
         if let Some(diagnostic) = overdue {
+            crate::write::abandon_all();
             eprintln!("{diagnostic}");
             eprintln!("build failed: 1 error; nothing was written");
             std::process::exit(1);
