@@ -91,6 +91,22 @@ pub struct Checked {
 
 /// Stages 1 to 4: load, parse, validate and link, without writing anything.
 pub fn check(options: &BuildOptions) -> Result<Checked, Failure> {
+    check_with(options, None)
+}
+
+/// [`check`], parsing only the files that changed since `cache` was last
+/// used (`serve` and `watch` keep one between rebuilds).
+pub fn check_cached(
+    options: &BuildOptions,
+    cache: &mut parse::ParseCache,
+) -> Result<Checked, Failure> {
+    check_with(options, Some(cache))
+}
+
+fn check_with(
+    options: &BuildOptions,
+    cache: Option<&mut parse::ParseCache>,
+) -> Result<Checked, Failure> {
     let mut config = Config::load(&options.root).map_err(Failure::new)?;
     if let Some(base_url) = &options.base_url {
         config::check_base_url(base_url)
@@ -101,7 +117,10 @@ pub fn check(options: &BuildOptions) -> Result<Checked, Failure> {
         config.output = output.clone();
     }
     let (files, mut diagnostics) = load::load_content(&config.root, &config.content_dir());
-    let (records, parse_diagnostics) = parse::parse_files(&files);
+    let (records, parse_diagnostics) = match cache {
+        Some(cache) => parse::parse_files_cached(&files, cache),
+        None => parse::parse_files(&files),
+    };
     diagnostics.extend(parse_diagnostics);
     let archives = load::read_archives(&config.root, &records.sources);
     let content = load::relative(&config.root, &config.content_dir());

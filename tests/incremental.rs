@@ -182,7 +182,7 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
                     partial += 1;
                 }
                 // The search index follows in the background; wait for it.
-                session.refresh_search();
+                session.finish_rebuild();
                 if let Some(indexed) = session.search_update(true) {
                     indexed.expect("the search index builds");
                 }

@@ -18,6 +18,8 @@ pub use date::PartialDate;
 pub use entity::{Source, Speaker, Topic};
 pub use fields::Spanned;
 
+use std::collections::HashMap;
+
 use crate::diagnostics::Diagnostic;
 use crate::load::{FileKind, InputFile};
 
@@ -33,6 +35,7 @@ pub struct Records {
     pub unparsed_refs: Vec<(FileKind, String)>,
 }
 
+#[derive(Debug, Clone)]
 enum Record {
     /// A file with errors: only what it references is kept.
     Refs(Vec<(FileKind, String)>),
@@ -80,6 +83,22 @@ fn parse_file(file: &InputFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Rec
     })
 }
 
+/// What parsing each file gave, kept between rebuilds (`serve`, `watch`):
+/// a file whose path, kind, id and text did not change is not parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    entries: HashMap<String, Parsed>,
+}
+
+#[derive(Debug, Clone)]
+struct Parsed {
+    kind: FileKind,
+    id: String,
+    text: String,
+    record: Option<Record>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Parses every file in parallel; the records keep the files' order.
 pub fn parse_files(files: &[InputFile]) -> (Records, Vec<Diagnostic>) {
     let results: Vec<(Option<Record>, Vec<Diagnostic>)> = files
@@ -90,6 +109,45 @@ pub fn parse_files(files: &[InputFile]) -> (Records, Vec<Diagnostic>) {
             (record, diagnostics)
         })
         .collect();
+    collect(results)
+}
+
+/// [`parse_files`], reusing what `cache` holds for unchanged files; the
+/// cache then holds exactly these files.
+pub fn parse_files_cached(
+    files: &[InputFile],
+    cache: &mut ParseCache,
+) -> (Records, Vec<Diagnostic>) {
+    let parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|file| match cache.entries.get(&file.path) {
+            Some(p) if p.kind == file.kind && p.id == file.id && p.text == file.text => p.clone(),
+            _ => {
+                let mut diagnostics = Vec::new();
+                let record = parse_file(file, &mut diagnostics);
+                Parsed {
+                    kind: file.kind,
+                    id: file.id.clone(),
+                    text: file.text.clone(),
+                    record,
+                    diagnostics,
+                }
+            }
+        })
+        .collect();
+    let results: Vec<(Option<Record>, Vec<Diagnostic>)> = parsed
+        .iter()
+        .map(|p| (p.record.clone(), p.diagnostics.clone()))
+        .collect();
+    cache.entries = files
+        .iter()
+        .zip(parsed)
+        .map(|(file, p)| (file.path.clone(), p))
+        .collect();
+    collect(results)
+}
+
+fn collect(results: Vec<(Option<Record>, Vec<Diagnostic>)>) -> (Records, Vec<Diagnostic>) {
     let mut records = Records::default();
     let mut diagnostics = Vec::new();
     for (record, mut diags) in results {

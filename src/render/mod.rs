@@ -74,7 +74,7 @@ pub fn render_site_to(
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let (pages, index) = rayon::join(
-        || render_selected_to(graph, config, theme, today, None, sink),
+        || render_selected_to(graph, config, theme, today, None, true, sink),
         || search_index(&search_records(graph, config, today)),
     );
     pages?;
@@ -126,8 +126,21 @@ pub fn render_selected(
     today: PartialDate,
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_pages(graph, config, theme, today, only, true)
+}
+
+/// [`render_selected`], with the feeds, sitemap and data export only when
+/// `with_publish` (see [`publish`]).
+pub fn render_pages(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+    only: Option<&std::collections::BTreeSet<String>>,
+    with_publish: bool,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let files = Mutex::new(Vec::new());
-    render_selected_to(graph, config, theme, today, only, &|file| {
+    render_selected_to(graph, config, theme, today, only, with_publish, &|file| {
         lock(&files).push(file);
         Ok(())
     })?;
@@ -136,13 +149,14 @@ pub fn render_selected(
     Ok(files)
 }
 
-/// [`render_selected`], into `sink`.
+/// [`render_pages`], into `sink`.
 pub fn render_selected_to(
     graph: &Graph,
     config: &Config,
     theme: &mut Theme,
     today: PartialDate,
     only: Option<&std::collections::BTreeSet<String>>,
+    with_publish: bool,
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let base = config.base_path();
@@ -187,7 +201,11 @@ pub fn render_selected_to(
         errors.dedup();
         return Err(errors);
     }
-    let mut files = publish_files(graph, config, &view_cx, only);
+    let mut files = if with_publish {
+        publish_files(graph, config, &view_cx, only)
+    } else {
+        Vec::new()
+    };
     for (path, bytes) in &theme.assets {
         if !config.search && path.starts_with("assets/search.") {
             continue;
@@ -239,6 +257,24 @@ impl SiteView {
             },
         }
     }
+}
+
+/// The feeds, sitemap, robots.txt and data export alone, for a rebuild
+/// that rendered its pages without them (`only` as given to it).
+pub fn publish(
+    graph: &Graph,
+    config: &Config,
+    today: PartialDate,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<OutputFile> {
+    let base = config.base_path();
+    let view_cx = ViewContext {
+        graph,
+        base: &base,
+        language: &config.language,
+        today,
+    };
+    publish_files(graph, config, &view_cx, only)
 }
 
 /// Feeds, sitemap, robots.txt and the data export. A topic's or speaker's

@@ -178,7 +178,9 @@ fn next_changes(
     }
 }
 
-fn summary(update: &Update, since: Instant, session: &Option<Session>) -> String {
+/// The line for a rebuild whose pages were served `took` after the change
+/// was seen (the feeds, data files and search index follow).
+fn summary(update: &Update, took: Duration, session: &Option<Session>) -> String {
     let indexing = if session.as_ref().is_some_and(Session::indexing) {
         "; updating the search index"
     } else {
@@ -191,7 +193,7 @@ fn summary(update: &Update, since: Instant, session: &Option<Session>) -> String
         update.changed.len(),
         if update.changed.len() == 1 { "" } else { "s" },
         update.removed.len(),
-        since.elapsed().as_millis()
+        took.as_millis()
     )
 }
 
@@ -282,18 +284,25 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
         match step(&mut session, &options, &changes) {
             Ok(update) => {
                 reporter.diagnostics(&update.warnings);
-                let written = match (&session, was_built) {
+                let mut written = match (&session, was_built) {
                     (Some(s), true) => s.write_update(&update).map_err(|e| e.to_string()),
                     (Some(s), false) => s
                         .write_all()
                         .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect()),
                     (None, _) => Ok(()),
                 };
+                let took = detected.elapsed();
+                let mut update = update;
                 if let Some(s) = &mut session {
-                    s.refresh_search();
+                    let derived = s.finish_rebuild();
+                    let derived_written = s.write_update(&derived).map_err(|e| e.to_string());
+                    update.changed.extend(derived.changed);
+                    if written.is_ok() {
+                        written = derived_written;
+                    }
                 }
                 match written {
-                    Ok(()) => reporter.line(&summary(&update, detected, &session)),
+                    Ok(()) => reporter.line(&summary(&update, took, &session)),
                     Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
                 }
             }
@@ -407,10 +416,16 @@ pub fn serve(
                     Message::Reload
                 };
                 state.reloader.broadcast(message);
+                let took = detected.elapsed();
+                let mut update = update;
                 if let Some(s) = &mut session {
-                    s.refresh_search();
+                    let derived = s.finish_rebuild();
+                    if !derived.changed.is_empty() {
+                        publish(&session);
+                    }
+                    update.changed.extend(derived.changed);
                 }
-                reporter.line(&summary(&update, detected, &session));
+                reporter.line(&summary(&update, took, &session));
             }
             Err(f) => {
                 reporter.diagnostics(&f.diagnostics);

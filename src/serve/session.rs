@@ -12,12 +12,13 @@ use super::watch::Changes;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::load::{InputFile, relative};
+use crate::parse::ParseCache;
 use crate::parse::PartialDate;
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::{BUILT_IN, Theme};
 use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
-use crate::render::{OutputFile, render_selected, render_site, search_index, search_records};
-use crate::{BuildOptions, Failure, check};
+use crate::render::{OutputFile, publish, render_pages, render_site, search_index, search_records};
+use crate::{BuildOptions, Failure, check_cached};
 
 pub struct Session {
     pub options: BuildOptions,
@@ -33,6 +34,10 @@ pub struct Session {
     pub site: BTreeMap<String, Arc<Vec<u8>>>,
     pub warnings: Vec<Diagnostic>,
     search: SearchIndexer,
+    parsed: ParseCache,
+    /// After a rebuild, until [`Session::finish_rebuild`]: the pages it
+    /// rendered (`None` for all), whose feeds are still to make.
+    unpublished: Option<Option<BTreeSet<String>>>,
 }
 
 /// Keeps the search index off the reload path. Pagefind takes seconds on a
@@ -71,7 +76,13 @@ impl SearchIndexer {
 
     fn spawn(&mut self) {
         let records = self.records.clone();
-        self.running = Some(std::thread::spawn(move || search_index(&records)));
+        self.running = Some(std::thread::spawn(move || {
+            // On Linux a thread has its own priority: let the rebuilds,
+            // which a person is waiting for, go first.
+            #[cfg(target_os = "linux")]
+            let _ = rustix::process::nice(10);
+            search_index(&records)
+        }));
         self.queued = false;
     }
 
@@ -139,6 +150,16 @@ fn has_custom_templates(dir: &Path) -> bool {
         })
 }
 
+/// The files every site has besides its pages (the feeds of topics and
+/// speakers are in [`page_paths`]).
+const PUBLISHED: [&str; 5] = [
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "claims.json",
+    "claims.csv",
+];
+
 /// The HTML pages a graph makes, and the feeds that go with its topic and
 /// speaker pages.
 fn page_paths(graph: &Graph) -> BTreeSet<String> {
@@ -167,7 +188,8 @@ fn page_paths(graph: &Graph) -> BTreeSet<String> {
 impl Session {
     /// A full build, in memory.
     pub fn start(options: BuildOptions) -> Result<Session, Failure> {
-        let checked = check(&options)?;
+        let mut parsed = ParseCache::default();
+        let checked = check_cached(&options, &mut parsed)?;
         let config = checked.config;
         let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
         let today = crate::today();
@@ -176,6 +198,8 @@ impl Session {
         let records = search_records(&checked.graph, &config, today);
         Ok(Session {
             search: SearchIndexer::new(records),
+            parsed,
+            unpublished: None,
             custom_templates: has_custom_templates(&config.templates_dir()),
             options,
             config,
@@ -207,7 +231,7 @@ impl Session {
             std::mem::swap(self, &mut fresh);
             return Ok(update);
         }
-        let checked = check(&self.options)?;
+        let checked = check_cached(&self.options, &mut self.parsed)?;
         let changed = changed_records(&self.files, &checked.files);
         let affected = if self.custom_templates {
             Affected::Everything
@@ -218,12 +242,15 @@ impl Session {
             Affected::Everything => None,
             Affected::Pages(pages) => Some(pages),
         };
-        let files = render_selected(
+        // The pages first: the feeds, sitemap and data export follow in
+        // `finish_rebuild`, after the browser has the change.
+        let files = render_pages(
             &checked.graph,
             &self.config,
             &mut self.theme,
             self.today,
             only.as_ref(),
+            false,
         )
         .map_err(Failure::new)?;
         let mut update = Update {
@@ -233,8 +260,10 @@ impl Session {
         };
         // What this render wrote is current by definition; of the rest, only
         // the pages the new graph still makes are kept.
-        // The search index is replaced when the indexer has the new one.
+        // The search index is replaced when the indexer has the new one,
+        // the feeds and data files by `finish_rebuild`.
         let mut keep = page_paths(&checked.graph);
+        keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
         keep.extend(files.iter().map(|f| f.path.clone()));
         self.site.retain(|path, _| {
             let kept = keep.contains(path) || path.starts_with(BUNDLE);
@@ -249,6 +278,7 @@ impl Session {
                 self.site.insert(path, Arc::new(bytes));
             }
         }
+        self.unpublished = Some(only);
         self.files = checked.files;
         self.graph = checked.graph;
         self.warnings = checked.warnings;
@@ -256,12 +286,27 @@ impl Session {
         Ok(update)
     }
 
-    /// Starts indexing the current site for search in the background,
-    /// unless the index already has its records. Call it after serving a
-    /// rebuild: making the records takes a moment on a large site.
-    pub fn refresh_search(&mut self) {
+    /// Completes a rebuild after its pages are served: makes the feeds,
+    /// sitemap and data export, and starts indexing for search in the
+    /// background unless the index already has these records. Returns what
+    /// changed in the site.
+    pub fn finish_rebuild(&mut self) -> Update {
+        let start = Instant::now();
+        let mut update = Update::default();
+        if let Some(only) = self.unpublished.take() {
+            for OutputFile { path, bytes } in
+                publish(&self.graph, &self.config, self.today, only.as_ref())
+            {
+                if self.site.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                    update.changed.push(path.clone());
+                    self.site.insert(path, Arc::new(bytes));
+                }
+            }
+        }
         self.search
             .request(search_records(&self.graph, &self.config, self.today));
+        update.elapsed = start.elapsed();
+        update
     }
 
     /// Whether a search index is being built in the background.
