@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Time from saving a claim to the browser's reload event, under `serve`.
+"""Time from saving a claim to the browser's reload event, under `serve`,
+or to the changed files being written, under `watch`.
 
-    bench/reload_latency.py SITE [--edits 10] [--binary target/release/claimbase]
+    bench/reload_latency.py SITE [--edits 10] [--binary target/release/claimbase] [--watch]
 
 Starts `claimbase serve` on SITE (a copy is edited, never the original),
 listens on the reload event stream as the injected script does, then edits
@@ -9,7 +10,12 @@ one claim at a time (an editor's safe write: temporary file, then rename)
 and measures the wall time from the rename to the `reload` event. Prints
 the median and the spread, and the server's own "Rebuilt" lines, which
 time change-detected -> site updated.
+
+With --watch it runs `claimbase watch` instead and times each save to the
+"Rebuilt" line, printed once the pages, feeds and data files are written;
+the figure in that line ("in N ms") is change-detected -> pages written.
 """
+import re
 
 import argparse
 import shutil
@@ -34,7 +40,10 @@ def main():
     ap.add_argument("site")
     ap.add_argument("--edits", type=int, default=10)
     ap.add_argument("--binary", default="target/release/claimbase")
+    ap.add_argument("--watch", action="store_true", help="time `watch` writing files instead of `serve` reloading")
     args = ap.parse_args()
+    if args.watch:
+        return watch_mode(args)
 
     work = Path(tempfile.mkdtemp(prefix="claimbase-latency-")) / "site"
     shutil.copytree(args.site, work, ignore=shutil.ignore_patterns("output", ".output*", "target", "node_modules", ".git", "fuzz", "tests", "bench", "docs"))
@@ -93,6 +102,66 @@ def main():
           f"min {min(times):.0f} ms, max {max(times):.0f} ms")
     for line in rebuilt[-3:]:
         print(f"  server: {line}")
+
+
+def copy_site(site):
+    work = Path(tempfile.mkdtemp(prefix="claimbase-latency-")) / "site"
+    shutil.copytree(site, work, ignore=shutil.ignore_patterns("output", ".output*", "target", "node_modules", ".git", "fuzz", "tests", "bench", "docs"))
+    claims = sorted(p for p in (work / "claims").rglob("*.md") if "/_" not in str(p.relative_to(work)))
+    return work, claims
+
+
+def watch_mode(args):
+    work, claims = copy_site(args.site)
+    watcher = subprocess.Popen(
+        [args.binary, "--root", str(work), "watch", "--output", str(work.parent / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines = []
+    rebuilt = threading.Condition()
+
+    def pump():
+        for line in watcher.stdout:
+            with rebuilt:
+                lines.append((time.perf_counter(), line.rstrip()))
+                rebuilt.notify_all()
+
+    threading.Thread(target=pump, daemon=True).start()
+
+    def wait_for(needle, after):
+        deadline = time.perf_counter() + 600
+        with rebuilt:
+            while True:
+                for seen, line in lines[after:]:
+                    if needle in line:
+                        return seen, line
+                if not rebuilt.wait(timeout=deadline - time.perf_counter()):
+                    sys.exit(f"no {needle!r} line:\n" + "\n".join(l for _, l in lines))
+
+    wait_for("watching for changes", 0)
+    saved_to_line, detected_to_pages = [], []
+    for i in range(args.edits):
+        path = claims[(i * 7919) % len(claims)]
+        text = path.read_text(encoding="utf-8") + f"\nEdited by the latency benchmark ({i}).\n"
+        temp = path.with_name(path.name + "___jb_tmp___")
+        temp.write_text(text, encoding="utf-8")
+        after = len(lines)
+        start = time.perf_counter()
+        temp.rename(path)
+        seen, line = wait_for("Rebuilt:", after)
+        saved_to_line.append((seen - start) * 1000)
+        detected_to_pages.append(int(re.search(r"in (\d+) ms", line).group(1)))
+        time.sleep(0.3)
+    watcher.terminate()
+    watcher.wait()
+    shutil.rmtree(work.parent, ignore_errors=True)
+    print(f"site: {args.site} ({len(claims)} claims), {args.edits} edits, watch")
+    print(f"change detected -> pages written: median {statistics.median(detected_to_pages):.0f} ms, "
+          f"min {min(detected_to_pages)} ms, max {max(detected_to_pages)} ms")
+    print(f"save -> every changed file written: median {statistics.median(saved_to_line):.0f} ms, "
+          f"min {min(saved_to_line):.0f} ms, max {max(saved_to_line):.0f} ms")
+    for _, line in [l for l in lines if l[1].startswith("Rebuilt")][-3:]:
+        print(f"  watch: {line}")
 
 
 if __name__ == "__main__":

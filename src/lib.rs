@@ -8,8 +8,11 @@
 //! 2. [`parse`]: front matter and Markdown into typed records with positions.
 //! 3. [`validate`]: every rule of the format, all problems at once.
 //! 4. [`graph`]: resolve ids, relations both ways, per-entity claim lists.
-//! 5. [`render`]: graph and templates into a list of output files.
-//! 6. [`write`](mod@write): the files onto disk, atomically (the only writes).
+//! 5. [`render`]: graph and templates into output files, each handed on as
+//!    soon as it is made; the search index is built beside the pages.
+//! 6. [`write`](mod@write): the files onto disk, atomically (the only
+//!    writes). A build renders straight into the staging folder, so the
+//!    site is never held in memory whole; `serve` keeps it in memory.
 //!
 //! [`config`] reads `claimbase.toml`; [`diagnostics`] is the one error type
 //! every stage reports with; [`scaffold`] writes new sites and files.

@@ -1,5 +1,6 @@
-//! Stage 5: render. The linked graph and the theme become a list of output
-//! files (path and bytes). Nothing here touches the disk.
+//! Stage 5: render. The linked graph and the theme become output files
+//! (path and bytes), handed to a [`Sink`] as they are made. Nothing here
+//! touches the disk.
 
 pub mod chart;
 pub mod data;
