@@ -6,11 +6,12 @@
 //! and on the topic pages where it stands in a contradiction. A speaker,
 //! source or topic appears on its own page and wherever its claims appear.
 //! The home page, the timeline and the three index pages list or count
-//! everything and are always rendered; feeds and data files are cheap and
-//! always rewritten. A change in how many records there are changes the
+//! everything and are always rendered; so are the site feed, the sitemap
+//! and the data files, while a topic's or speaker's feed follows its page.
+//! A change in how many records there are changes the
 //! counts every page shows, so it affects everything.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::graph::Graph;
 use crate::load::{FileKind, InputFile};
@@ -21,25 +22,26 @@ pub type Changed = BTreeSet<(FileKind, String)>;
 
 /// Compares two versions of the content files.
 pub fn changed_records(old: &[InputFile], new: &[InputFile]) -> Changed {
-    let index = |files: &[InputFile]| -> BTreeMap<(FileKind, String), String> {
-        files
-            .iter()
-            .map(|f| ((f.kind, f.id.clone()), f.text.clone()))
-            .collect()
-    };
-    let (old, new) = (index(old), index(new));
+    let (old, new) = (text_by_record(old), text_by_record(new));
     let mut changed = Changed::new();
-    for (key, text) in &old {
-        if new.get(key) != Some(text) {
-            changed.insert(key.clone());
+    for (&(kind, id), text) in &old {
+        if new.get(&(kind, id)) != Some(text) {
+            changed.insert((kind, id.to_string()));
         }
     }
-    for key in new.keys() {
-        if !old.contains_key(key) {
-            changed.insert(key.clone());
+    for &(kind, id) in new.keys() {
+        if !old.contains_key(&(kind, id)) {
+            changed.insert((kind, id.to_string()));
         }
     }
     changed
+}
+
+fn text_by_record(files: &[InputFile]) -> HashMap<(FileKind, &str), &str> {
+    files
+        .iter()
+        .map(|f| ((f.kind, f.id.as_str()), f.text.as_str()))
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
