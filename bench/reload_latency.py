@@ -12,8 +12,9 @@ the median and the spread, and the server's own "Rebuilt" lines, which
 time change-detected -> site updated.
 
 With --watch it runs `claimbase watch` instead and times each save to the
-"Rebuilt" line, printed once the pages, feeds and data files are written;
-the figure in that line ("in N ms") is change-detected -> pages written.
+"Rebuilt" line, printed once the pages, feeds and data files are written
+(the search index follows in the background); the figure in that line
+("in N ms") is change-detected -> pages written.
 """
 import re
 
@@ -135,7 +136,8 @@ def watch_mode(args):
                 for seen, line in lines[after:]:
                     if needle in line:
                         return seen, line
-                if not rebuilt.wait(timeout=deadline - time.perf_counter()):
+                left = deadline - time.perf_counter()
+                if left <= 0 or not rebuilt.wait(timeout=left):
                     sys.exit(f"no {needle!r} line:\n" + "\n".join(l for _, l in lines))
 
     wait_for("watching for changes", 0)
@@ -158,7 +160,7 @@ def watch_mode(args):
     print(f"site: {args.site} ({len(claims)} claims), {args.edits} edits, watch")
     print(f"change detected -> pages written: median {statistics.median(detected_to_pages):.0f} ms, "
           f"min {min(detected_to_pages)} ms, max {max(detected_to_pages)} ms")
-    print(f"save -> every changed file written: median {statistics.median(saved_to_line):.0f} ms, "
+    print(f"save -> pages, feeds and data files written: median {statistics.median(saved_to_line):.0f} ms, "
           f"min {min(saved_to_line):.0f} ms, max {max(saved_to_line):.0f} ms")
     for _, line in [l for l in lines if l[1].startswith("Rebuilt")][-3:]:
         print(f"  watch: {line}")

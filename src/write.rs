@@ -133,6 +133,9 @@ static ABANDONED: AtomicBool = AtomicBool::new(false);
 /// beside them.
 pub fn abandon_all() {
     ABANDONED.store(true, Ordering::SeqCst);
+    // A file that passed the check just before is written within moments:
+    // let it land before its folder goes.
+    std::thread::sleep(std::time::Duration::from_millis(100));
     let folders = std::mem::take(&mut *IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()));
     for folder in folders {
         let _ = fs::remove_dir_all(folder);

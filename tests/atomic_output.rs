@@ -320,6 +320,41 @@ fn a_template_loop_that_would_run_for_ages() {
     assert_eq!(leftovers(site.root()), Vec::<String>::new());
 }
 
+/// Two templates that extend each other: the error is at the `extends` tag
+/// of one of them (Tera may find the loop from either end) and names both.
+#[test]
+fn templates_that_extend_each_other() {
+    let site = fixture("full");
+    site.build();
+    let before = snapshot_with_times(&site.path("output"));
+    site.write(
+        "templates/claim.html",
+        "{% extends \"partials/x.html\" %}\n",
+    );
+    site.write(
+        "templates/partials/x.html",
+        "{% extends \"partials/y.html\" %}\n",
+    );
+    site.write(
+        "templates/partials/y.html",
+        "{% extends \"partials/x.html\" %}\n",
+    );
+    let run = run_bounded(site.root(), &["build"], LIMIT);
+    run.assert_code(1);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    let expected = [
+        "templates/partials/x.html:1:1: error: template error: `partials/x.html` extends itself through `partials/x.html` → `partials/y.html` → `partials/x.html`",
+        "templates/partials/y.html:1:1: error: template error: `partials/y.html` extends itself through `partials/y.html` → `partials/x.html` → `partials/y.html`",
+    ];
+    assert!(expected.contains(&errors[0]), "{}", errors[0]);
+    assert_same_tree(
+        &before,
+        &snapshot_with_times(&site.path("output")),
+        "a failed build changed the previous output",
+    );
+}
+
 #[test]
 fn templates_that_include_each_other() {
     assert_failed_build_keeps_output(

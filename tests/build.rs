@@ -389,3 +389,16 @@ fn a_site_without_search_has_no_search_page_box_or_index() {
         vec!["/search/"]
     );
 }
+
+/// A site with no claims yet still gets a search index, so its search page
+/// loads and finds nothing rather than failing.
+#[test]
+fn a_site_without_claims_has_a_working_search_index() {
+    let site = common::empty_site();
+    std::fs::create_dir_all(site.path("claims")).unwrap();
+    let out = site.build();
+    assert!(out.has_page("/search/"));
+    assert!(out.dir.join("pagefind/pagefind.js").is_file());
+    assert!(out.dir.join("pagefind/pagefind-entry.json").is_file());
+    assert!(out.dir.join("pagefind/zh/pagefind-entry.json").is_file());
+}

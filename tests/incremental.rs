@@ -166,6 +166,9 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
         ..Default::default()
     };
     let mut session = Session::start(options.clone()).expect("the fixture builds");
+    if let Some(indexed) = session.search_update(true) {
+        indexed.expect("the search index builds");
+    }
     let mut rng = Rng(0x5eed_c1a1_0000_0001);
     let changes = Changes {
         content: true,
@@ -186,8 +189,11 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
                 if let Some(indexed) = session.search_update(true) {
                     indexed.expect("the search index builds");
                 }
-                let full = Session::start(options.clone())
+                let mut full = Session::start(options.clone())
                     .expect("a full build succeeds when the incremental one did");
+                if let Some(indexed) = full.search_update(true) {
+                    indexed.expect("the search index builds");
+                }
                 assert_eq!(
                     session.site.keys().collect::<Vec<_>>(),
                     full.site.keys().collect::<Vec<_>>(),

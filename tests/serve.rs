@@ -248,6 +248,8 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
 fn watch_writes_the_search_index_after_the_pages() {
     let site = fixture("full");
     let watcher = spawn(&site, &["watch".to_string()], 0, "watching for changes");
+    // The first index, too, follows the pages.
+    watcher.wait_for_line("Search index updated:");
     let index = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
         files
             .iter()

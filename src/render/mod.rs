@@ -66,7 +66,8 @@ pub fn render_site(
 }
 
 /// Renders every file of the site into `sink`. The search index is built
-/// beside the pages, on another thread.
+/// on a thread of its own while the pages render; if they fail, their
+/// errors come back at once, without waiting for it.
 pub fn render_site_to(
     graph: &Graph,
     config: &Config,
@@ -74,12 +75,16 @@ pub fn render_site_to(
     today: PartialDate,
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let (pages, index) = rayon::join(
-        || render_selected_to(graph, config, theme, today, None, true, sink),
-        || search_index(&search_records(graph, config, today)),
-    );
-    pages?;
-    for file in index? {
+    let index = search_records(graph, config, today)
+        .map(|records| std::thread::spawn(move || search_index(&records)));
+    render_selected_to(graph, config, theme, today, None, true, sink)?;
+    let Some(index) = index else { return Ok(()) };
+    let files = index.join().unwrap_or_else(|_| {
+        Err(vec![search::index_diagnostic(
+            "the search indexer stopped unexpectedly".into(),
+        )])
+    })?;
+    for file in files {
         sink(file).map_err(|d| vec![d])?;
     }
     Ok(())
@@ -89,15 +94,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// What the search index holds: one record per published claim, or none
+/// What the search index holds: one record per published claim; `None`
 /// when the site has `search = false`.
 pub fn search_records(
     graph: &Graph,
     config: &Config,
     today: PartialDate,
-) -> Vec<search::SearchRecord> {
+) -> Option<Vec<search::SearchRecord>> {
     if !config.search {
-        return Vec::new();
+        return None;
     }
     let base = config.base_path();
     let view_cx = ViewContext {
@@ -106,32 +111,19 @@ pub fn search_records(
         language: &config.language,
         today,
     };
-    search::search_records(&view_cx)
+    Some(search::search_records(&view_cx))
 }
 
-/// The search bundles for `records` (none for none).
+/// The search bundles for `records` (a site with no claims still gets
+/// them, so its search page works and finds nothing).
 pub fn search_index(records: &[search::SearchRecord]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    if records.is_empty() {
-        return Ok(Vec::new());
-    }
     search::index_files(records).map_err(|e| vec![search::index_diagnostic(e)])
 }
 
 /// Renders the HTML pages whose output paths are in `only` (all when
-/// `None`), plus every feed, data file and asset, which are cheap; not the
-/// search index (see [`search_index`]).
-pub fn render_selected(
-    graph: &Graph,
-    config: &Config,
-    theme: &mut Theme,
-    today: PartialDate,
-    only: Option<&std::collections::BTreeSet<String>>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_pages(graph, config, theme, today, only, true)
-}
-
-/// [`render_selected`], with the feeds, sitemap and data export only when
-/// `with_publish` (see [`publish`]).
+/// `None`), the search page and the assets, and when `with_publish` the
+/// feeds, sitemap and data export too (see [`publish`]); not the search
+/// index (see [`search_index`]).
 pub fn render_pages(
     graph: &Graph,
     config: &Config,

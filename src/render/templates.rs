@@ -202,20 +202,31 @@ fn template_diagnostic(
                 ErrorKind::CircularInclude { .. } => ("include", "includes", "include"),
                 _ => ("extends", "extends", "extend"),
             };
-            // The chain runs from the template being rendered; the loop is
-            // the part from `tpl`'s first appearance.
-            let cycle = &chain[chain.iter().position(|n| n == tpl).unwrap_or(0)..];
-            let next = cycle.get(1).map(String::as_str).unwrap_or(tpl);
+            // Tera's include chain runs from the template being rendered to
+            // the repeated one (`tpl`); its extends chain holds the parents
+            // of `tpl`, which started it, up to the repeated one. Either
+            // way, the loop runs from the repeated name's first appearance.
+            let full: Vec<&str> = match error.kind() {
+                ErrorKind::CircularInclude { .. } => chain.iter().map(String::as_str).collect(),
+                _ => std::iter::once(tpl)
+                    .chain(chain)
+                    .map(String::as_str)
+                    .collect(),
+            };
+            let repeated = full.last().copied().unwrap_or(tpl);
+            let cycle = &full[full.iter().position(|n| *n == repeated).unwrap_or(0)..];
+            let first = cycle.first().copied().unwrap_or(tpl);
+            let next = cycle.get(1).copied().unwrap_or(first);
             let pos = sources
                 .iter()
-                .find(|(n, _)| n == tpl)
+                .find(|(n, _)| n == first)
                 .and_then(|(_, text)| tag_position(text, keyword, next))
                 .unwrap_or(Pos::START);
-            let message = if next == tpl {
-                format!("template error: `{tpl}` {verb} itself")
+            let message = if next == first {
+                format!("template error: `{first}` {verb} itself")
             } else {
                 format!(
-                    "template error: `{tpl}` {verb} itself through {}",
+                    "template error: `{first}` {verb} itself through {}",
                     cycle
                         .iter()
                         .map(|n| format!("`{n}`"))
@@ -223,7 +234,7 @@ fn template_diagnostic(
                         .join(" → ")
                 )
             };
-            Diagnostic::error(shown(tpl), pos, message).with_help(format!(
+            Diagnostic::error(shown(first), pos, message).with_help(format!(
                 "a template cannot {infinitive} itself, even through others: move the shared part into a partial of its own"
             ))
         }

@@ -117,7 +117,6 @@ fn start_watcher(
     }
 }
 
-/// Waits for the next batch of changes that matter, gathering a burst into one.
 /// How often a loop looks for a search index finished in the background.
 const SEARCH_POLL: Duration = Duration::from_millis(100);
 
@@ -130,6 +129,8 @@ enum Wake {
     Poll,
 }
 
+/// Waits for the next batch of changes that matter, gathering a burst into
+/// one; while a search index is being built, wakes every [`SEARCH_POLL`].
 fn next_changes(
     rx: &Receiver<DebounceEventResult>,
     layout: &Layout,
@@ -197,7 +198,6 @@ fn summary(update: &Update, took: Duration, session: &Option<Session>) -> String
     )
 }
 
-/// One step of the loop: the first build, or a rebuild of the last good one.
 fn search_summary(update: &Update) -> String {
     format!(
         "Search index updated: {} file{} changed, {} removed",
@@ -207,6 +207,7 @@ fn search_summary(update: &Update) -> String {
     )
 }
 
+/// One step of the loop: the first build, or a rebuild of the last good one.
 fn step(
     session: &mut Option<Session>,
     options: &BuildOptions,

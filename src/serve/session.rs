@@ -1,6 +1,8 @@
 //! A site kept in memory between rebuilds: the last good graph, theme and
 //! output files, and the incremental rebuild that updates them. After any
-//! sequence of edits the files equal what a fresh full build would write.
+//! sequence of edits, once [`Session::finish_rebuild`] has run and the
+//! background search index has arrived ([`Session::search_update`]), the
+//! files equal what a fresh full build would write.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -17,7 +19,7 @@ use crate::parse::PartialDate;
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::{BUILT_IN, Theme};
 use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
-use crate::render::{OutputFile, publish, render_pages, render_site, search_index, search_records};
+use crate::render::{OutputFile, publish, render_pages, search_index, search_records};
 use crate::{BuildOptions, Failure, check_cached};
 
 pub struct Session {
@@ -41,32 +43,30 @@ pub struct Session {
 }
 
 /// Keeps the search index off the reload path. Pagefind takes seconds on a
-/// large site (about 40 s at 10,000 claims), so a rebuild serves the new
-/// pages at once and indexes in the background, on one thread; edits made
-/// meanwhile are indexed together once it is free.
+/// large site (about 40 s at 10,000 claims), so the site is served at once
+/// and indexed in the background, on one thread of low priority (Pagefind's
+/// own parallel work included); edits made meanwhile are indexed together
+/// once it is free.
 #[derive(Default)]
 struct SearchIndexer {
-    /// The records of the newest index asked for.
-    records: Arc<Vec<SearchRecord>>,
+    /// The records of the newest index asked for; `None` before the first
+    /// and after one that failed, so that the same records are tried again.
+    records: Option<Arc<Vec<SearchRecord>>>,
     running: Option<std::thread::JoinHandle<Result<Vec<OutputFile>, Vec<Diagnostic>>>>,
     /// Asked for while one was running.
     queued: bool,
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 impl SearchIndexer {
-    fn new(records: Vec<SearchRecord>) -> Self {
-        SearchIndexer {
-            records: Arc::new(records),
-            ..Default::default()
-        }
-    }
-
-    /// Indexes `records` unless the newest index asked for has them.
-    fn request(&mut self, records: Vec<SearchRecord>) {
-        if *self.records == records {
+    /// Indexes `records` unless the newest index asked for has them
+    /// (`None`: the site has no search).
+    fn request(&mut self, records: Option<Vec<SearchRecord>>) {
+        let Some(records) = records else { return };
+        if self.records.as_deref() == Some(&records) {
             return;
         }
-        self.records = Arc::new(records);
+        self.records = Some(Arc::new(records));
         if self.running.is_some() {
             self.queued = true;
         } else {
@@ -75,13 +75,27 @@ impl SearchIndexer {
     }
 
     fn spawn(&mut self) {
-        let records = self.records.clone();
-        self.running = Some(std::thread::spawn(move || {
-            // On Linux a thread has its own priority: let the rebuilds,
-            // which a person is waiting for, go first.
-            #[cfg(target_os = "linux")]
-            let _ = rustix::process::nice(10);
-            search_index(&records)
+        let Some(records) = self.records.clone() else {
+            return;
+        };
+        if self.pool.is_none() {
+            self.pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .thread_name(|_| "claimbase-search".into())
+                .start_handler(|_| {
+                    // On Linux a thread has its own priority: the rebuilds a
+                    // person is waiting for go first.
+                    #[cfg(target_os = "linux")]
+                    let _ = rustix::process::nice(10);
+                })
+                .build()
+                .ok()
+                .map(Arc::new);
+        }
+        let pool = self.pool.clone();
+        self.running = Some(std::thread::spawn(move || match pool {
+            Some(pool) => pool.install(|| search_index(&records)),
+            None => search_index(&records),
         }));
         self.queued = false;
     }
@@ -100,6 +114,9 @@ impl SearchIndexer {
                 )])
             });
             if !self.queued {
+                if result.is_err() {
+                    self.records = None;
+                }
                 return Some(result);
             }
             // Outdated: index the newest records instead.
@@ -186,18 +203,26 @@ fn page_paths(graph: &Graph) -> BTreeSet<String> {
 }
 
 impl Session {
-    /// A full build, in memory.
+    /// A full build, in memory; the search index follows in the background
+    /// (see [`Session::search_update`]).
     pub fn start(options: BuildOptions) -> Result<Session, Failure> {
+        Session::start_with(options, &mut SearchIndexer::default())
+    }
+
+    /// [`Session::start`], going on with `search` (and taking it) when the
+    /// build succeeds.
+    fn start_with(options: BuildOptions, search: &mut SearchIndexer) -> Result<Session, Failure> {
         let mut parsed = ParseCache::default();
         let checked = check_cached(&options, &mut parsed)?;
         let config = checked.config;
         let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
         let today = crate::today();
-        let files =
-            render_site(&checked.graph, &config, &mut theme, today).map_err(Failure::new)?;
-        let records = search_records(&checked.graph, &config, today);
+        let files = render_pages(&checked.graph, &config, &mut theme, today, None, true)
+            .map_err(Failure::new)?;
+        let mut search = std::mem::take(search);
+        search.request(search_records(&checked.graph, &config, today));
         Ok(Session {
-            search: SearchIndexer::new(records),
+            search,
             parsed,
             unpublished: None,
             custom_templates: has_custom_templates(&config.templates_dir()),
@@ -220,7 +245,16 @@ impl Session {
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Update, Failure> {
         let start = Instant::now();
         if changes.config || changes.templates {
-            let mut fresh = Session::start(self.options.clone())?;
+            let mut fresh = Session::start_with(self.options.clone(), &mut self.search)?;
+            // The last index is served until the new one is ready, unless
+            // the site has no search any more.
+            if fresh.config.search {
+                for (path, bytes) in &self.site {
+                    if path.starts_with(BUNDLE) {
+                        fresh.site.insert(path.clone(), bytes.clone());
+                    }
+                }
+            }
             let mut update = diff(&self.site, &fresh.site);
             update.rendered = page_paths(&fresh.graph)
                 .iter()
@@ -354,10 +388,14 @@ impl Session {
         crate::write_output(&self.config, &files).map(|_| ())
     }
 
-    /// Writes only what an update changed, each file replaced atomically.
+    /// Writes only what an update changed, each file replaced atomically;
+    /// Pagefind's entry file last, so that it never names a file not yet
+    /// written.
     pub fn write_update(&self, update: &Update) -> std::io::Result<()> {
         let output = self.config.output_dir();
-        for path in &update.changed {
+        let mut changed: Vec<&String> = update.changed.iter().collect();
+        changed.sort_by_key(|p| p.ends_with("pagefind-entry.json"));
+        for path in changed {
             let target = output.join(path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
