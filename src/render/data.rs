@@ -154,15 +154,19 @@ pub fn claims_json(
         },
         claims: records(graph, cx, absolute),
     };
-    let text = serde_json::to_string_pretty(&export).expect("serialisable");
+    let text = serde_json::to_vec_pretty(&export).expect("serialisable");
     // `<`, `>` and `&` only occur inside strings: written as escapes, the
     // same data can never be read as markup, should the file be served or
     // pasted as HTML.
-    let mut out = text
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .into_bytes();
+    let mut out = Vec::with_capacity(text.len() + text.len() / 64 + 1);
+    for &byte in &text {
+        match byte {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(byte),
+        }
+    }
     out.push(b'\n');
     out
 }

@@ -68,13 +68,16 @@ fn stars(members: Vec<usize>, neighbours: &BTreeMap<usize, BTreeSet<usize>>) -> 
         .iter()
         .flat_map(|&a| neighbours[&a].iter().map(move |&b| (a.min(b), a.max(b))))
         .collect();
+    // Pairs not yet shown, per claim: kept up to date as rows are made, so
+    // that choosing each row's claim is one pass over the members.
+    let mut degree: BTreeMap<usize, usize> =
+        members.iter().map(|&c| (c, neighbours[&c].len())).collect();
     let mut rows = Vec::new();
     while !open.is_empty() {
-        let degree = |c: usize| open.iter().filter(|(a, b)| *a == c || *b == c).count();
         let pivot = members
             .iter()
             .copied()
-            .max_by_key(|&c| (degree(c), std::cmp::Reverse(c)))
+            .max_by_key(|&c| (degree[&c], std::cmp::Reverse(c)))
             .expect("a component has members");
         let right: Vec<usize> = neighbours[&pivot]
             .iter()
@@ -83,6 +86,11 @@ fn stars(members: Vec<usize>, neighbours: &BTreeMap<usize, BTreeSet<usize>>) -> 
             .collect();
         for &n in &right {
             open.remove(&(pivot.min(n), pivot.max(n)));
+            for c in [pivot, n] {
+                if let Some(d) = degree.get_mut(&c) {
+                    *d -= 1;
+                }
+            }
         }
         rows.push(Dispute {
             left: vec![pivot],

@@ -17,6 +17,8 @@ pub mod watchdog;
 
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use tera::{Context, Value};
 
 use crate::config::Config;
@@ -181,7 +183,17 @@ pub fn render_selected_to(
             lock(&errors).push(d);
         }
     };
-    builder.render_all(only, &emit);
+    // The pages, and beside them the feeds, sitemap and data export.
+    let (_, published) = rayon::join(
+        || builder.render_all(only, &emit),
+        || {
+            if with_publish {
+                publish_files(graph, config, &view_cx, only)
+            } else {
+                Vec::new()
+            }
+        },
+    );
     // The search page lists every speaker and topic with its claim count:
     // like the data files, it follows any change, so it is always rendered.
     if config.search {
@@ -194,21 +206,17 @@ pub fn render_selected_to(
         errors.dedup();
         return Err(errors);
     }
-    let mut files = if with_publish {
-        publish_files(graph, config, &view_cx, only)
-    } else {
-        Vec::new()
-    };
+    let mut files = published;
     for (path, bytes) in &theme.assets {
         if !config.search && path.starts_with("assets/search.") {
             continue;
         }
         files.push(OutputFile::new(path.clone(), bytes.clone()));
     }
-    for file in files {
-        sink(file).map_err(|d| vec![d])?;
-    }
-    Ok(())
+    files
+        .into_par_iter()
+        .try_for_each(|file| sink(file))
+        .map_err(|d| vec![d])
 }
 
 /// `site` in every template.
@@ -312,12 +320,32 @@ fn publish_files(
             claims: &graph.by_speaker[s],
         });
     }
-    for spec in &feeds {
-        files.push(OutputFile::new(
-            spec.path.clone(),
-            atom_feed(graph, cx, config, spec),
-        ));
-    }
+    let absolute = config.absolute_base();
+    let (feeds, (json, csv)) = rayon::join(
+        || {
+            feeds
+                .par_iter()
+                .map(|spec| OutputFile::new(spec.path.clone(), atom_feed(graph, cx, config, spec)))
+                .collect::<Vec<_>>()
+        },
+        || {
+            rayon::join(
+                || {
+                    data::claims_json(
+                        graph,
+                        cx,
+                        &config.title,
+                        &config.base_url,
+                        absolute.as_deref(),
+                    )
+                },
+                || data::claims_csv(graph, cx, absolute.as_deref()),
+            )
+        },
+    );
+    files.extend(feeds);
+    files.push(OutputFile::new("claims.json", json));
+    files.push(OutputFile::new("claims.csv", csv));
 
     let changed = |i: usize| {
         let c = &graph.claims[i];
@@ -366,20 +394,5 @@ fn publish_files(
         feed::sitemap(config, &entries),
     ));
     files.push(OutputFile::new("robots.txt", feed::robots(config)));
-    let absolute = config.absolute_base();
-    files.push(OutputFile::new(
-        "claims.json",
-        data::claims_json(
-            graph,
-            cx,
-            &config.title,
-            &config.base_url,
-            absolute.as_deref(),
-        ),
-    ));
-    files.push(OutputFile::new(
-        "claims.csv",
-        data::claims_csv(graph, cx, absolute.as_deref()),
-    ));
     files
 }
