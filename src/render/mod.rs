@@ -215,7 +215,7 @@ pub fn render_selected_to(
     }
     files
         .into_par_iter()
-        .try_for_each(|file| sink(file))
+        .try_for_each(sink)
         .map_err(|d| vec![d])
 }
 
