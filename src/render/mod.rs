@@ -57,14 +57,7 @@ pub fn render_site(
     theme: &mut Theme,
     today: PartialDate,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = Mutex::new(Vec::new());
-    render_site_to(graph, config, theme, today, &|file| {
-        lock(&files).push(file);
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    collect(|sink| render_site_to(graph, config, theme, today, sink))
 }
 
 /// Renders every file of the site into `sink`. The search index is built
@@ -92,6 +85,36 @@ pub fn render_site_to(
     Ok(())
 }
 
+/// The files `render` hands to its sink, in path order.
+fn collect(
+    render: impl FnOnce(&Sink<'_>) -> Result<(), Vec<Diagnostic>>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = Mutex::new(Vec::new());
+    render(&|file| {
+        lock(&files).push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Runs `f` with the view context of `config`'s site.
+fn with_view_context<R>(
+    graph: &Graph,
+    config: &Config,
+    today: PartialDate,
+    f: impl FnOnce(&ViewContext<'_>) -> R,
+) -> R {
+    let base = config.base_path();
+    f(&ViewContext {
+        graph,
+        base: &base,
+        language: &config.language,
+        today,
+    })
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -106,14 +129,12 @@ pub fn search_records(
     if !config.search {
         return None;
     }
-    let base = config.base_path();
-    let view_cx = ViewContext {
+    Some(with_view_context(
         graph,
-        base: &base,
-        language: &config.language,
+        config,
         today,
-    };
-    Some(search::search_records(&view_cx))
+        search::search_records,
+    ))
 }
 
 /// The search bundles for `records` (a site with no claims still gets
@@ -134,14 +155,7 @@ pub fn render_pages(
     only: Option<&std::collections::BTreeSet<String>>,
     with_publish: bool,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = Mutex::new(Vec::new());
-    render_selected_to(graph, config, theme, today, only, with_publish, &|file| {
-        lock(&files).push(file);
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    collect(|sink| render_selected_to(graph, config, theme, today, only, with_publish, sink))
 }
 
 /// [`render_pages`], into `sink`.
@@ -154,13 +168,20 @@ pub fn render_selected_to(
     with_publish: bool,
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let base = config.base_path();
-    let view_cx = ViewContext {
-        graph,
-        base: &base,
-        language: &config.language,
-        today,
-    };
+    with_view_context(graph, config, today, |view_cx| {
+        render_with(graph, config, theme, view_cx, only, with_publish, sink)
+    })
+}
+
+fn render_with(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    view_cx: &ViewContext<'_>,
+    only: Option<&std::collections::BTreeSet<String>>,
+    with_publish: bool,
+    sink: &Sink<'_>,
+) -> Result<(), Vec<Diagnostic>> {
     let views = view_cx.build();
 
     let globals = theme.tera.global_context();
@@ -174,7 +195,7 @@ pub fn render_selected_to(
         config,
         theme,
         views: &views,
-        view_cx: &view_cx,
+        view_cx,
         summary_values,
     };
     let errors = Mutex::new(Vec::new());
@@ -188,7 +209,7 @@ pub fn render_selected_to(
         || builder.render_all(only, &emit),
         || {
             if with_publish {
-                publish_files(graph, config, &view_cx, only)
+                publish_files(graph, config, view_cx, only)
             } else {
                 Vec::new()
             }
@@ -197,7 +218,7 @@ pub fn render_selected_to(
     // The search page lists every speaker and topic with its claim count:
     // like the data files, it follows any change, so it is always rendered.
     if config.search {
-        emit(search::search_page(theme, config, &view_cx));
+        emit(search::search_page(theme, config, view_cx));
     }
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if !errors.is_empty() {
@@ -268,14 +289,9 @@ pub fn publish(
     today: PartialDate,
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Vec<OutputFile> {
-    let base = config.base_path();
-    let view_cx = ViewContext {
-        graph,
-        base: &base,
-        language: &config.language,
-        today,
-    };
-    publish_files(graph, config, &view_cx, only)
+    with_view_context(graph, config, today, |cx| {
+        publish_files(graph, config, cx, only)
+    })
 }
 
 /// Feeds, sitemap, robots.txt and the data export. A topic's or speaker's

@@ -207,6 +207,145 @@ fn search_summary(update: &Update) -> String {
     )
 }
 
+/// Where `watch` and `serve` put a rebuilt site: the output folder, or
+/// the HTTP server and the browsers reloading from it.
+trait Front {
+    /// The pages of a rebuild are ready; `first`: the first good build.
+    fn pages(&mut self, session: &Session, update: &Update, first: bool) -> Result<(), String>;
+    /// The feeds and data files after them, or a search index from the
+    /// background.
+    fn later(&mut self, session: &Session, update: &Update) -> Result<(), String>;
+    /// A rebuild failed; returns the line to print.
+    fn failed(&mut self, failure: &Failure) -> &'static str;
+}
+
+/// `watch`: the output folder.
+struct Output;
+
+impl Front for Output {
+    fn pages(&mut self, session: &Session, update: &Update, first: bool) -> Result<(), String> {
+        if first {
+            session
+                .write_all()
+                .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect())
+        } else {
+            session.write_update(update).map_err(|e| e.to_string())
+        }
+    }
+
+    fn later(&mut self, session: &Session, update: &Update) -> Result<(), String> {
+        session.write_update(update).map_err(|e| e.to_string())
+    }
+
+    fn failed(&mut self, _: &Failure) -> &'static str {
+        "Build failed; the output folder keeps the last good site"
+    }
+}
+
+/// `serve`: the site in memory and the browsers' reload events.
+struct Browser<'a> {
+    state: &'a server::ServerState,
+}
+
+fn publish(state: &server::ServerState, session: &Session) {
+    *state.files.write().expect("not poisoned") = Arc::new(session.site.clone());
+}
+
+impl Front for Browser<'_> {
+    fn pages(&mut self, session: &Session, update: &Update, _: bool) -> Result<(), String> {
+        publish(self.state, session);
+        let message = if update.css_only() {
+            Message::Css
+        } else {
+            Message::Reload
+        };
+        self.state.reloader.broadcast(message);
+        Ok(())
+    }
+
+    // The pages already show the change: what follows is served from the
+    // next request on, without a reload.
+    fn later(&mut self, session: &Session, update: &Update) -> Result<(), String> {
+        if !update.changed.is_empty() || !update.removed.is_empty() {
+            publish(self.state, session);
+        }
+        Ok(())
+    }
+
+    fn failed(&mut self, failure: &Failure) -> &'static str {
+        self.state
+            .reloader
+            .broadcast(Message::errors(&failure.diagnostics));
+        "Build failed; still serving the last good site"
+    }
+}
+
+/// Rebuilds on every batch of changes and puts each result in `front`,
+/// until the watcher stops: the pages first, then the feeds and data
+/// files, then, from the background, the search index.
+fn rebuild_loop(
+    rx: &Receiver<DebounceEventResult>,
+    layout: &Layout,
+    options: &BuildOptions,
+    session: &mut Option<Session>,
+    reporter: &mut dyn Reporter,
+    front: &mut dyn Front,
+) {
+    loop {
+        let indexing = session.as_ref().is_some_and(Session::indexing);
+        let Some(wake) = next_changes(rx, layout, reporter, indexing) else {
+            return;
+        };
+        let (changes, detected) = match wake {
+            Wake::Changes(changes, detected) => (changes, detected),
+            Wake::Poll => {
+                if let Some(s) = session.as_mut()
+                    && let Some(result) = s.search_update(false)
+                {
+                    let shown = result.map_err(|f| f.diagnostics).and_then(|update| {
+                        front.later(s, &update).map(|()| update).map_err(|e| {
+                            vec![Diagnostic::error(
+                                "output",
+                                crate::diagnostics::Pos::START,
+                                e,
+                            )]
+                        })
+                    });
+                    match shown {
+                        Ok(update) => reporter.line(&search_summary(&update)),
+                        Err(diagnostics) => reporter.diagnostics(&diagnostics),
+                    }
+                }
+                continue;
+            }
+        };
+        let first = session.is_none();
+        match step(session, options, &changes) {
+            Ok(mut update) => {
+                reporter.diagnostics(&update.warnings);
+                let Some(s) = session.as_mut() else { continue };
+                let mut shown = front.pages(s, &update, first);
+                let took = detected.elapsed();
+                let derived = s.finish_rebuild();
+                let later = front.later(s, &derived);
+                if shown.is_ok() {
+                    shown = later;
+                }
+                update.changed.extend(derived.changed);
+                match shown {
+                    Ok(()) => reporter.line(&summary(&update, took, session)),
+                    Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
+                }
+            }
+            Err(f) => {
+                reporter.diagnostics(&f.diagnostics);
+                let line = front.failed(&f);
+                reporter.line(line);
+            }
+        }
+    }
+}
+
 /// One step of the loop: the first build, or a rebuild of the last good one.
 fn step(
     session: &mut Option<Session>,
@@ -256,63 +395,8 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
             reporter.line("Build failed; watching for changes (Ctrl-C to stop)");
         }
     }
-    let indexing = |s: &Option<Session>| s.as_ref().is_some_and(Session::indexing);
-    while let Some(wake) = next_changes(&rx, &layout, reporter, indexing(&session)) {
-        let (changes, detected) = match wake {
-            Wake::Poll => {
-                if let Some(s) = &mut session
-                    && let Some(result) = s.search_update(false)
-                {
-                    let written = result.map_err(|f| f.diagnostics).and_then(|update| {
-                        s.write_update(&update).map(|()| update).map_err(|e| {
-                            vec![Diagnostic::error(
-                                "output",
-                                crate::diagnostics::Pos::START,
-                                e.to_string(),
-                            )]
-                        })
-                    });
-                    match written {
-                        Ok(update) => reporter.line(&search_summary(&update)),
-                        Err(diagnostics) => reporter.diagnostics(&diagnostics),
-                    }
-                }
-                continue;
-            }
-            Wake::Changes(changes, detected) => (changes, detected),
-        };
-        let was_built = session.is_some();
-        match step(&mut session, &options, &changes) {
-            Ok(update) => {
-                reporter.diagnostics(&update.warnings);
-                let mut written = match (&session, was_built) {
-                    (Some(s), true) => s.write_update(&update).map_err(|e| e.to_string()),
-                    (Some(s), false) => s
-                        .write_all()
-                        .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect()),
-                    (None, _) => Ok(()),
-                };
-                let took = detected.elapsed();
-                let mut update = update;
-                if let Some(s) = &mut session {
-                    let derived = s.finish_rebuild();
-                    let derived_written = s.write_update(&derived).map_err(|e| e.to_string());
-                    update.changed.extend(derived.changed);
-                    if written.is_ok() {
-                        written = derived_written;
-                    }
-                }
-                match written {
-                    Ok(()) => reporter.line(&summary(&update, took, &session)),
-                    Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
-                }
-            }
-            Err(f) => {
-                reporter.diagnostics(&f.diagnostics);
-                reporter.line("Build failed; the output folder keeps the last good site");
-            }
-        }
-    }
+    let mut output = Output;
+    rebuild_loop(&rx, &layout, &options, &mut session, reporter, &mut output);
     Ok(())
 }
 
@@ -349,11 +433,6 @@ pub fn serve(
         base_path: base_path.clone(),
         reloader: Reloader::default(),
     });
-    let publish = |session: &Option<Session>| {
-        if let Some(s) = session {
-            *state.files.write().expect("not poisoned") = Arc::new(s.site.clone());
-        }
-    };
 
     let (_guard, rx) = start_watcher(&layout, poll)?;
     let mut session = None;
@@ -361,7 +440,9 @@ pub fn serve(
     match step(&mut session, &options, &Changes::default()) {
         Ok(update) => {
             reporter.diagnostics(&update.warnings);
-            publish(&session);
+            if let Some(s) = &session {
+                publish(&state, s);
+            }
             reporter.line(&format!(
                 "Built {} pages in {} ms",
                 update.rendered,
@@ -386,55 +467,8 @@ pub fn serve(
     if serve.open {
         open_browser(&url);
     }
-    let indexing = |s: &Option<Session>| s.as_ref().is_some_and(Session::indexing);
-    while let Some(wake) = next_changes(&rx, &layout, reporter, indexing(&session)) {
-        let (changes, detected) = match wake {
-            Wake::Poll => {
-                // The pages already show the change; the new index is
-                // served from the next search on, without a reload.
-                if let Some(s) = &mut session
-                    && let Some(result) = s.search_update(false)
-                {
-                    match result {
-                        Ok(update) => {
-                            publish(&session);
-                            reporter.line(&search_summary(&update));
-                        }
-                        Err(f) => reporter.diagnostics(&f.diagnostics),
-                    }
-                }
-                continue;
-            }
-            Wake::Changes(changes, detected) => (changes, detected),
-        };
-        match step(&mut session, &options, &changes) {
-            Ok(update) => {
-                reporter.diagnostics(&update.warnings);
-                publish(&session);
-                let message = if update.css_only() {
-                    Message::Css
-                } else {
-                    Message::Reload
-                };
-                state.reloader.broadcast(message);
-                let took = detected.elapsed();
-                let mut update = update;
-                if let Some(s) = &mut session {
-                    let derived = s.finish_rebuild();
-                    if !derived.changed.is_empty() {
-                        publish(&session);
-                    }
-                    update.changed.extend(derived.changed);
-                }
-                reporter.line(&summary(&update, took, &session));
-            }
-            Err(f) => {
-                reporter.diagnostics(&f.diagnostics);
-                state.reloader.broadcast(Message::errors(&f.diagnostics));
-                reporter.line("Build failed; still serving the last good site");
-            }
-        }
-    }
+    let mut browser = Browser { state: &state };
+    rebuild_loop(&rx, &layout, &options, &mut session, reporter, &mut browser);
     Ok(())
 }
 

@@ -229,14 +229,19 @@ pub fn generate_site(root: &Path, claims: usize, speakers: usize, body_paragraph
     }
 }
 
-/// An empty site folder, on a RAM file system when there is one.
-pub fn tmp_root() -> (tempfile::TempDir, PathBuf) {
+/// A temporary folder on a RAM file system when there is one (`/dev/shm`).
+fn ram_tempdir() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    let tmp = if shm.is_dir() {
+    if shm.is_dir() {
         tempfile::tempdir_in(shm).unwrap()
     } else {
         tempfile::tempdir().unwrap()
-    };
+    }
+}
+
+/// An empty site folder, on a RAM file system when there is one.
+pub fn tmp_root() -> (tempfile::TempDir, PathBuf) {
+    let tmp = ram_tempdir();
     let root = tmp.path().join("site");
     fs::create_dir(&root).unwrap();
     (tmp, root)
@@ -245,25 +250,8 @@ pub fn tmp_root() -> (tempfile::TempDir, PathBuf) {
 /// A copy of `tests/fixtures/<name>` in a temporary folder on a RAM file
 /// system when there is one (`/dev/shm`): for tests that create many files.
 pub fn fixture_in_memory(name: &str) -> (tempfile::TempDir, PathBuf) {
-    fn copy(from: &Path, to: &Path) {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
-    let shm = Path::new("/dev/shm");
-    let tmp = if shm.is_dir() {
-        tempfile::tempdir_in(shm).unwrap()
-    } else {
-        tempfile::tempdir().unwrap()
-    };
+    let tmp = ram_tempdir();
     let root = tmp.path().join("site");
-    copy(&crate::common::fixtures_dir().join(name), &root);
+    crate::common::copy_dir(&crate::common::fixtures_dir().join(name), &root);
     (tmp, root)
 }
