@@ -3,6 +3,7 @@
 //! per-topic claim lists, all sorted, before anything is rendered.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::parse::{Claim, Records, Source, Speaker, Topic};
 
@@ -58,7 +59,7 @@ impl Links {
 #[derive(Debug, Default)]
 pub struct Graph {
     /// Published claims, oldest first (date, then id).
-    pub claims: Vec<Claim>,
+    pub claims: Vec<Arc<Claim>>,
     /// Speakers, sources and topics by id.
     pub speakers: Vec<Speaker>,
     pub sources: Vec<Source>,
@@ -86,7 +87,7 @@ fn index_of<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
 
 /// Links validated records. `drafts` keeps draft claims in the site.
 pub fn link(records: Records, drafts: bool) -> Graph {
-    let mut claims: Vec<Claim> = records
+    let mut claims: Vec<Arc<Claim>> = records
         .claims
         .into_iter()
         .filter(|c| drafts || !c.draft)
@@ -196,8 +197,63 @@ pub fn link(records: Records, drafts: bool) -> Graph {
     }
 }
 
+/// Whether two versions of a claim take the same place in a graph: the
+/// same id, date and draft state, speakers, sources, topics and relations.
+/// Replacing one by the other changes no index, list or relation.
+pub fn links_alike(a: &Claim, b: &Claim) -> bool {
+    fn ids(list: &[crate::parse::Spanned<String>]) -> impl Iterator<Item = &str> {
+        list.iter().map(|s| s.value.as_str())
+    }
+    fn same(a: &[crate::parse::Spanned<String>], b: &[crate::parse::Spanned<String>]) -> bool {
+        ids(a).eq(ids(b))
+    }
+    a.id == b.id
+        && a.date == b.date
+        && a.draft == b.draft
+        && a.source.value == b.source.value
+        && a.origin.as_ref().map(|o| &o.value) == b.origin.as_ref().map(|o| &o.value)
+        && same(&a.speakers, &b.speakers)
+        && same(&a.topics, &b.topics)
+        && same(&a.supports, &b.supports)
+        && same(&a.contradicts, &b.contradicts)
+        && same(&a.responds_to, &b.responds_to)
+}
+
 /// Claim indexes in order (which is date order), each once.
 fn sort_unique(list: &mut Vec<usize>) {
     list.sort_unstable();
     list.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{FileKind, InputFile};
+
+    fn claim(front: &str, body: &str) -> Claim {
+        let text = format!(
+            "---\nclaim: A claim.\nspeaker: xu-li\ndate: 2024-05\nsource: report\ntopics: [jobs]\nkind: opinion\n{front}---\n{body}\n"
+        );
+        let file = InputFile::in_content(FileKind::Claim, "a", &text);
+        let (records, diagnostics) = crate::parse::parse_files(&[file]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        Arc::unwrap_or_clone(records.claims.into_iter().next().unwrap())
+    }
+
+    #[test]
+    fn text_edits_link_alike_and_new_links_do_not() {
+        let a = claim("", "Body.");
+        assert!(links_alike(&a, &claim("", "Another body.")));
+        assert!(links_alike(&a, &claim("status: open\n", "Body.")));
+        assert!(!links_alike(&a, &claim("supports: [b]\n", "Body.")));
+        assert!(!links_alike(&a, &claim("origin: blog\n", "Body.")));
+        assert!(!links_alike(&a, &claim("draft: true\n", "Body.")));
+        let mut moved = a.clone();
+        moved.date = crate::parse::PartialDate {
+            year: 2025,
+            month: None,
+            day: None,
+        };
+        assert!(!links_alike(&a, &moved));
+    }
 }

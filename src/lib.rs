@@ -110,6 +110,13 @@ fn check_with(
     options: &BuildOptions,
     cache: Option<&mut parse::ParseCache>,
 ) -> Result<Checked, Failure> {
+    let config = load_config(options)?;
+    let (files, diagnostics) = load::load_content(&config.root, &config.content_dir());
+    check_files(config, files, diagnostics, options.drafts, cache)
+}
+
+/// `claimbase.toml`, with the command line's overrides.
+pub fn load_config(options: &BuildOptions) -> Result<Config, Failure> {
     let mut config = Config::load(&options.root).map_err(Failure::new)?;
     if let Some(base_url) = &options.base_url {
         config::check_base_url(base_url)
@@ -119,7 +126,18 @@ fn check_with(
     if let Some(output) = &options.output {
         config.output = output.clone();
     }
-    let (files, mut diagnostics) = load::load_content(&config.root, &config.content_dir());
+    Ok(config)
+}
+
+/// Stages 2 to 4 on content files already read (with what reading them
+/// reported), parsing only what changed since `cache` was last used.
+pub fn check_files(
+    config: Config,
+    files: Vec<load::InputFile>,
+    mut diagnostics: Vec<Diagnostic>,
+    drafts: bool,
+    cache: Option<&mut parse::ParseCache>,
+) -> Result<Checked, Failure> {
     let (records, parse_diagnostics) = match cache {
         Some(cache) => parse::parse_files_cached(&files, cache),
         None => parse::parse_files(&files),
@@ -132,7 +150,7 @@ fn check_with(
         return Err(Failure::new(diagnostics));
     }
     diagnostics::sort(&mut diagnostics);
-    let graph = graph::link(records, options.drafts);
+    let graph = graph::link(records, drafts);
     Ok(Checked {
         config,
         files,

@@ -50,7 +50,8 @@ pub struct InputFile {
     pub kind: FileKind,
     /// The file stem: the record's id.
     pub id: String,
-    pub text: String,
+    /// Shared, so that `serve` keeps a site's files without copying them.
+    pub text: std::sync::Arc<str>,
 }
 
 impl InputFile {
@@ -255,12 +256,8 @@ pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnos
             );
             continue;
         }
-        let kind = match top.as_deref() {
-            Some("_speakers") if entry.depth() > 1 => FileKind::Speaker,
-            Some("_sources") if entry.depth() > 1 => FileKind::Source,
-            Some("_topics") if entry.depth() > 1 => FileKind::Topic,
-            Some(t) if t.starts_with('_') && entry.depth() > 1 => continue,
-            _ => FileKind::Claim,
+        let Some(kind) = kind_of(inner) else {
+            continue;
         };
         found.push((path.to_path_buf(), kind));
     }
@@ -277,6 +274,76 @@ pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnos
         }
     }
     (files, diagnostics)
+}
+
+/// What a Markdown file at `inner` (relative to the content folder) holds,
+/// by the folder it is in; `None` for a file in an unknown `_` folder, which
+/// is reported as a folder and not read.
+fn kind_of(inner: &Path) -> Option<FileKind> {
+    let mut components = inner.components();
+    let top = components.next()?.as_os_str().to_string_lossy();
+    let nested = components.next().is_some();
+    Some(match &*top {
+        "_speakers" if nested => FileKind::Speaker,
+        "_sources" if nested => FileKind::Source,
+        "_topics" if nested => FileKind::Topic,
+        t if t.starts_with('_') && nested => return None,
+        _ => FileKind::Claim,
+    })
+}
+
+/// `files` (what [`load_content`] last read, without errors) after the
+/// Markdown files at `changed` (relative to `content`) were written,
+/// created or deleted: only those are read again. `None` when that cannot
+/// be done file by file and everything must be loaded again: a path is a
+/// folder, a link or not a regular file, is in a folder no known file is
+/// in, or cannot be read.
+pub fn reread(
+    root: &Path,
+    content: &Path,
+    files: &[InputFile],
+    changed: &std::collections::BTreeSet<PathBuf>,
+) -> Option<Vec<InputFile>> {
+    use std::collections::{BTreeMap, HashSet};
+    let folders: HashSet<&str> = files
+        .iter()
+        .map(|f| f.path.rsplit_once('/').map_or("", |(dir, _)| dir))
+        .collect();
+    let mut by_path: BTreeMap<String, Option<InputFile>> = BTreeMap::new();
+    for inner in changed {
+        if inner.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        let path = content.join(inner);
+        let rel = relative(root, &path);
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                by_path.insert(rel, None);
+            }
+            Ok(meta) if meta.is_file() => {
+                let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let in_root = inner.parent().is_none_or(|p| p.as_os_str().is_empty());
+                if !in_root && !folders.contains(folder) {
+                    return None;
+                }
+                let Some(kind) = kind_of(inner) else { continue };
+                let file = read_file(root, &path, kind).ok()?;
+                by_path.insert(rel, Some(file));
+            }
+            _ => return None,
+        }
+    }
+    let mut out: Vec<InputFile> = files
+        .iter()
+        .filter(|f| !by_path.contains_key(&f.path))
+        .cloned()
+        .collect();
+    // Where a walk with sorted folders finds it.
+    for file in by_path.into_values().flatten() {
+        let at = out.partition_point(|f| Path::new(&f.path) < Path::new(&file.path));
+        out.insert(at, file);
+    }
+    Some(out)
 }
 
 fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diagnostic> {
@@ -319,7 +386,7 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
         path: rel_path,
         kind,
         id: stem,
-        text,
+        text: text.into(),
     })
 }
 
@@ -465,5 +532,81 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("x.md"));
+    }
+
+    /// Rereads `changed` and compares with loading everything again.
+    fn reread_like_a_full_load(root: &Path, before: &[InputFile], changed: &[&str]) {
+        let content = root.join("claims");
+        let changed = changed.iter().map(PathBuf::from).collect();
+        let files = reread(root, &content, before, &changed).expect("read file by file");
+        let (full, diagnostics) = load_content(root, &content);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let summary = |files: &[InputFile]| -> Vec<(String, FileKind, String, String)> {
+            files
+                .iter()
+                .map(|f| (f.path.clone(), f.kind, f.id.clone(), f.text.to_string()))
+                .collect()
+        };
+        assert_eq!(summary(&files), summary(&full));
+    }
+
+    #[test]
+    fn rereading_some_files_gives_what_loading_all_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join("claims").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for rel in [
+            "a.md",
+            "jobs/b.md",
+            "jobs/d.md",
+            "_speakers/xu-li.md",
+            "zeta/e.md",
+        ] {
+            write(rel, rel);
+        }
+        let content = root.join("claims");
+        let (before, _) = load_content(root, &content);
+
+        // Edited, created beside known files, and deleted, in one batch.
+        write("jobs/b.md", "edited");
+        write("jobs/c.md", "new");
+        write("_speakers/ada.md", "new speaker");
+        std::fs::remove_file(content.join("a.md")).unwrap();
+        reread_like_a_full_load(
+            root,
+            &before,
+            &["jobs/b.md", "jobs/c.md", "_speakers/ada.md", "a.md"],
+        );
+    }
+
+    #[test]
+    fn folders_and_unknown_places_need_a_full_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let content = root.join("claims");
+        std::fs::create_dir_all(content.join("jobs")).unwrap();
+        std::fs::write(content.join("jobs/b.md"), "b").unwrap();
+        let (before, _) = load_content(root, &content);
+        let reread_one = |rel: &str| {
+            let changed = [PathBuf::from(rel)].into();
+            reread(root, &content, &before, &changed)
+        };
+        std::fs::create_dir_all(content.join("new")).unwrap();
+        std::fs::write(content.join("new/c.md"), "c").unwrap();
+        assert!(reread_one("new").is_none(), "a folder");
+        assert!(
+            reread_one("new/c.md").is_none(),
+            "a file in a folder not seen"
+        );
+        std::fs::write(content.join("jobs/Bad Name.md"), "x").unwrap();
+        assert!(
+            reread_one("jobs/Bad Name.md").is_none(),
+            "a file with an error"
+        );
+        assert!(reread_one("jobs/b.md").is_some());
     }
 }

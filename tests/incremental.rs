@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use claimbase::BuildOptions;
 use claimbase::serve::session::Session;
-use claimbase::serve::watch::Changes;
+use claimbase::serve::watch::{Changes, Layout, classify};
 use common::fixture;
 
 /// A small deterministic generator (xorshift), so a failure is repeatable.
@@ -51,8 +51,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// One random change to the content; returns a description for messages.
-fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
+/// One random change to the content; returns a description for messages
+/// and the paths a file watcher would report.
+fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) {
     let all = markdown_files(content);
     let claims: Vec<&PathBuf> = all
         .iter()
@@ -63,7 +64,7 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
         .filter(|p| p.to_string_lossy().contains("/_"))
         .collect();
     let pick = |rng: &mut Rng, list: &[&PathBuf]| list[rng.below(list.len())].clone();
-    match rng.below(9) {
+    match rng.below(10) {
         0 | 1 => {
             let path = pick(rng, &claims);
             let text = fs::read_to_string(&path).unwrap().replacen(
@@ -75,7 +76,7 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
             let temp = path.with_extension("md___jb_tmp___");
             fs::write(&temp, text).unwrap();
             fs::rename(&temp, &path).unwrap();
-            format!("edit {}", path.display())
+            (format!("edit {}", path.display()), vec![temp, path])
         }
         2 => {
             let path = pick(rng, &entities);
@@ -84,19 +85,22 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
                 .replacen("\nname: ", &format!("\nname: N{step} "), 1)
                 .replacen("\ntitle: ", &format!("\ntitle: T{step} "), 1);
             fs::write(&path, text).unwrap();
-            format!("edit {}", path.display())
+            (format!("edit {}", path.display()), vec![path])
         }
         3 => {
             let path = pick(rng, &claims);
             let copy = content.join(format!("new-{step}.md"));
             fs::copy(&path, &copy).unwrap();
-            format!("create {}", copy.display())
+            (format!("create {}", copy.display()), vec![copy])
         }
         4 => {
             let path = pick(rng, &claims);
             let renamed = path.with_file_name(format!("renamed-{step}.md"));
             fs::rename(&path, &renamed).unwrap();
-            format!("rename {} to {}", path.display(), renamed.display())
+            (
+                format!("rename {} to {}", path.display(), renamed.display()),
+                vec![path, renamed],
+            )
         }
         5 => {
             let path = pick(rng, &claims);
@@ -104,12 +108,15 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
             fs::create_dir_all(&folder).unwrap();
             let moved = folder.join(path.file_name().unwrap());
             fs::rename(&path, &moved).unwrap();
-            format!("move {} to {}", path.display(), moved.display())
+            (
+                format!("move {} to {}", path.display(), moved.display()),
+                vec![folder, path, moved],
+            )
         }
         6 => {
             let path = pick(rng, &claims);
             fs::remove_file(&path).unwrap();
-            format!("delete {}", path.display())
+            (format!("delete {}", path.display()), vec![path])
         }
         7 => {
             let path = pick(rng, &claims);
@@ -120,7 +127,17 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
                 text.replacen("\nclaim: ", "\ndraft: true\nclaim: ", 1)
             };
             fs::write(&path, text).unwrap();
-            format!("toggle draft {}", path.display())
+            (format!("toggle draft {}", path.display()), vec![path])
+        }
+        8 => {
+            let path = pick(rng, &claims);
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(
+                &path,
+                format!("{text}\nA paragraph added at step {step}.\n"),
+            )
+            .unwrap();
+            (format!("add a paragraph to {}", path.display()), vec![path])
         }
         _ => {
             let path = pick(rng, &claims);
@@ -134,7 +151,7 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> String {
                     .replace("\nx-kind: announcement", "")
             };
             fs::write(&path, text).unwrap();
-            format!("change kind {}", path.display())
+            (format!("change kind {}", path.display()), vec![path])
         }
     }
 }
@@ -170,22 +187,40 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
         indexed.expect("the search index builds");
     }
     let mut rng = Rng(0x5eed_c1a1_0000_0001);
-    let changes = Changes {
+    // Everything changed: the whole content is read again.
+    let everything = Changes {
         content: true,
         ..Default::default()
     };
-    let mut partial = 0;
-    for step in 0..60 {
+    let layout = Layout {
+        root: site.root().to_path_buf(),
+        content: content.clone(),
+        templates: site.path("templates"),
+        config_file: site.path("claimbase.toml"),
+        output: site.path("output"),
+    };
+    let (mut partial, mut in_place) = (0, 0);
+    for step in 0..80 {
         let saved = snapshot(&content);
-        let what = mutate(&mut rng, &content, step);
+        let (what, paths) = mutate(&mut rng, &content, step);
         let before = session.site.clone();
+        // Mostly as the watcher reports it, which reads only those files
+        // again; now and then as if it could not say which.
+        let changes = if step % 5 == 4 {
+            everything.clone()
+        } else {
+            classify(&layout, paths.iter().map(PathBuf::as_path))
+        };
         match session.rebuild(&changes) {
             Ok(update) => {
                 if update.rendered < session.site.keys().filter(|p| p.ends_with(".html")).count() {
                     partial += 1;
                 }
+                in_place += usize::from(update.in_place);
                 // The search index follows in the background; wait for it.
-                session.finish_rebuild();
+                session
+                    .finish_rebuild()
+                    .expect("the lists, feeds and data files render");
                 if let Some(indexed) = session.search_update(true) {
                     indexed.expect("the search index builds");
                 }
@@ -215,8 +250,9 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
                 );
                 restore(&content, &saved);
                 session
-                    .rebuild(&changes)
+                    .rebuild(&everything)
                     .expect("the restored content builds");
+                session.finish_rebuild().expect("and finishes");
                 assert!(
                     session.site == before,
                     "step {step}: restoring did not restore the site"
@@ -227,5 +263,9 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
     assert!(
         partial > 5,
         "only {partial} rebuilds were partial: the incremental path was hardly exercised"
+    );
+    assert!(
+        in_place > 5,
+        "only {in_place} rebuilds edited claims in place: the fast path was hardly exercised"
     );
 }

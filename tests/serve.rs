@@ -140,6 +140,22 @@ struct Events {
 }
 
 impl Events {
+    /// Waits for a reload event that reloads `page` (a URL path): one
+    /// naming it, or every page. Returns everything up to it.
+    fn wait_for_reload(&mut self, page: &str) -> String {
+        let mut seen = String::new();
+        loop {
+            seen += &self.wait_for("event: reload\ndata: ");
+            let data = self.wait_for("\n\n");
+            seen += &data;
+            let value: serde_json::Value = serde_json::from_str(data.trim()).unwrap();
+            let pages = &value["pages"];
+            if pages.is_null() || pages.as_array().unwrap().iter().any(|p| p == page) {
+                return seen;
+            }
+        }
+    }
+
     /// Waits for `needle` in the stream; returns everything up to it.
     fn wait_for(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -192,12 +208,16 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
             "Employment will surely keep growing",
         ),
     );
-    events.wait_for("event: reload");
+    events.wait_for_reload("/claims/jobs-will-keep-growing/");
     let (_, page) = server.get("/claims/jobs-will-keep-growing/");
     assert!(
         page.contains("Employment will surely keep growing despite AI."),
         "the served page shows the edit"
     );
+    // The lists that show it follow, with a reload for pages showing them.
+    events.wait_for_reload("/timeline/");
+    let (_, timeline) = server.get("/timeline/");
+    assert!(timeline.contains("Employment will surely keep growing despite AI."));
 
     // An editor's swap file changes nothing and starts no build.
     site.write("claims/.jobs-will-keep-growing.md.swp", "binary swap data");
@@ -210,10 +230,11 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
             "Jobs will fall.",
         ),
     );
-    let reload = events.wait_for("event: reload");
-    assert!(
-        !reload.contains("event: reload\ndata: {}\n\nevent: reload"),
-        "one event per rebuild"
+    let reload = events.wait_for_reload("/claims/jobs-fall/");
+    assert_eq!(
+        reload.matches("event: reload").count(),
+        1,
+        "one rebuild for the new folder and file, none for the swap file: {reload}"
     );
     assert_eq!(
         server.get("/claims/jobs-fall/").0,
@@ -226,7 +247,7 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
         site.path("claims/jobs-drop.md"),
     )
     .unwrap();
-    events.wait_for("event: reload");
+    events.wait_for_reload("/claims/jobs-drop/");
     assert_eq!(
         server.get("/claims/jobs-fall/").0,
         404,
@@ -235,7 +256,7 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
     assert_eq!(server.get("/claims/jobs-drop/").0, 200);
 
     std::fs::remove_file(site.path("claims/jobs-drop.md")).unwrap();
-    events.wait_for("event: reload");
+    events.wait_for_reload("/claims/jobs-drop/");
     let (status, body) = server.get("/claims/jobs-drop/");
     assert_eq!(status, 404, "a deleted claim's page is gone");
     assert!(body.contains("<h1"), "the site's own 404 page is served");

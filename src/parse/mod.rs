@@ -19,6 +19,7 @@ pub use entity::{Source, Speaker, Topic};
 pub use fields::Spanned;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::{FileKind, InputFile};
@@ -26,7 +27,9 @@ use crate::load::{FileKind, InputFile};
 /// Every record of a site, in path order.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
-    pub claims: Vec<Claim>,
+    /// Shared, so that `serve` can keep them between rebuilds and link
+    /// them again without copying.
+    pub claims: Vec<Arc<Claim>>,
     pub speakers: Vec<Speaker>,
     pub sources: Vec<Source>,
     pub topics: Vec<Topic>,
@@ -39,7 +42,7 @@ pub struct Records {
 enum Record {
     /// A file with errors: only what it references is kept.
     Refs(Vec<(FileKind, String)>),
-    Claim(Box<Claim>),
+    Claim(Arc<Claim>),
     Speaker(Speaker),
     Source(Source),
     Topic(Topic),
@@ -63,7 +66,7 @@ fn parse_file(file: &InputFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Rec
     );
     Some(match file.kind {
         FileKind::Claim => match claim::parse_claim(id, path, fm, body, line, diagnostics) {
-            Some(c) => Record::Claim(Box::new(c)),
+            Some(c) => Record::Claim(Arc::new(c)),
             None => Record::Refs(claim::referenced_ids(fm)),
         },
         FileKind::Speaker => Record::Speaker(entity::parse_speaker(
@@ -94,7 +97,7 @@ pub struct ParseCache {
 struct Parsed {
     kind: FileKind,
     id: String,
-    text: String,
+    text: Arc<str>,
     record: Option<Record>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -118,33 +121,96 @@ pub fn parse_files_cached(
     files: &[InputFile],
     cache: &mut ParseCache,
 ) -> (Records, Vec<Diagnostic>) {
-    let parsed: Vec<Parsed> = files
+    let unchanged = |file: &InputFile| {
+        cache.entries.get(&file.path).is_some_and(|p| {
+            p.kind == file.kind
+                && p.id == file.id
+                && (Arc::ptr_eq(&p.text, &file.text) || p.text == file.text)
+        })
+    };
+    let fresh: Vec<Option<Parsed>> = files
         .par_iter()
-        .map(|file| match cache.entries.get(&file.path) {
-            Some(p) if p.kind == file.kind && p.id == file.id && p.text == file.text => p.clone(),
-            _ => {
-                let mut diagnostics = Vec::new();
-                let record = parse_file(file, &mut diagnostics);
-                Parsed {
-                    kind: file.kind,
-                    id: file.id.clone(),
-                    text: file.text.clone(),
-                    record,
-                    diagnostics,
-                }
+        .map(|file| {
+            if unchanged(file) {
+                return None;
             }
+            let mut diagnostics = Vec::new();
+            let record = parse_file(file, &mut diagnostics);
+            Some(Parsed {
+                kind: file.kind,
+                id: file.id.clone(),
+                text: file.text.clone(),
+                record,
+                diagnostics,
+            })
         })
         .collect();
-    let results: Vec<(Option<Record>, Vec<Diagnostic>)> = parsed
+    let mut old = std::mem::take(&mut cache.entries);
+    cache.entries.reserve(files.len());
+    for (file, fresh) in files.iter().zip(fresh) {
+        let parsed = match fresh {
+            Some(p) => p,
+            None => old.remove(&file.path).expect("an unchanged file is cached"),
+        };
+        cache.entries.insert(file.path.clone(), parsed);
+    }
+    // Records share claims with the cache; diagnostics are few.
+    let results = files
         .iter()
-        .map(|p| (p.record.clone(), p.diagnostics.clone()))
-        .collect();
-    cache.entries = files
-        .iter()
-        .zip(parsed)
-        .map(|(file, p)| (file.path.clone(), p))
+        .map(|file| {
+            let p = &cache.entries[&file.path];
+            (p.record.clone(), p.diagnostics.clone())
+        })
         .collect();
     collect(results)
+}
+
+/// A claim file parsed again by [`ParseCache::reparse_claim`]: its cached
+/// and its new version, both without a diagnostic.
+pub struct Reparsed {
+    pub old: Arc<Claim>,
+    pub new: Arc<Claim>,
+    path: String,
+    entry: Parsed,
+}
+
+impl ParseCache {
+    /// Parses a changed claim file again (same path and id), when both the
+    /// cached and the new version are claims without a single diagnostic.
+    pub fn reparse_claim(&self, file: &InputFile) -> Option<Reparsed> {
+        let cached = self.entries.get(&file.path)?;
+        let Some(Record::Claim(old)) = &cached.record else {
+            return None;
+        };
+        if file.kind != FileKind::Claim || cached.id != file.id || !cached.diagnostics.is_empty() {
+            return None;
+        }
+        let mut diagnostics = Vec::new();
+        let record = parse_file(file, &mut diagnostics);
+        let Some(Record::Claim(new)) = &record else {
+            return None;
+        };
+        if !diagnostics.is_empty() {
+            return None;
+        }
+        Some(Reparsed {
+            old: old.clone(),
+            new: new.clone(),
+            path: file.path.clone(),
+            entry: Parsed {
+                kind: file.kind,
+                id: file.id.clone(),
+                text: file.text.clone(),
+                record,
+                diagnostics,
+            },
+        })
+    }
+
+    /// Keeps a version made by [`ParseCache::reparse_claim`].
+    pub fn keep(&mut self, reparsed: Reparsed) {
+        self.entries.insert(reparsed.path, reparsed.entry);
+    }
 }
 
 fn collect(results: Vec<(Option<Record>, Vec<Diagnostic>)>) -> (Records, Vec<Diagnostic>) {
@@ -153,7 +219,7 @@ fn collect(results: Vec<(Option<Record>, Vec<Diagnostic>)>) -> (Records, Vec<Dia
     for (record, mut diags) in results {
         diagnostics.append(&mut diags);
         match record {
-            Some(Record::Claim(c)) => records.claims.push(*c),
+            Some(Record::Claim(c)) => records.claims.push(c),
             Some(Record::Speaker(s)) => records.speakers.push(s),
             Some(Record::Source(s)) => records.sources.push(s),
             Some(Record::Topic(t)) => records.topics.push(t),

@@ -168,35 +168,114 @@ pub fn render_selected_to(
     with_publish: bool,
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
+    let prepared = Prepared::new(graph, config, today);
     with_view_context(graph, config, today, |view_cx| {
-        render_with(graph, config, theme, view_cx, only, with_publish, sink)
+        render_with(
+            graph,
+            config,
+            theme,
+            view_cx,
+            &prepared,
+            only,
+            with_publish,
+            sink,
+        )
     })
 }
 
+/// What templates see of the records, worked out once and shared by the
+/// pages; `serve` keeps it between rebuilds and updates only the claims an
+/// edit changed.
+pub struct Prepared {
+    views: views::Views,
+    /// Each claim's summary as a template value, cloned cheaply into lists.
+    summary_values: Vec<Value>,
+}
+
+impl Prepared {
+    pub fn new(graph: &Graph, config: &Config, today: PartialDate) -> Self {
+        let views = with_view_context(graph, config, today, |cx| cx.build());
+        let summary_values = views
+            .claims
+            .par_iter()
+            .map(Value::from_serializable)
+            .collect();
+        Prepared {
+            views,
+            summary_values,
+        }
+    }
+
+    /// After the claims at `changed` were replaced by new versions that
+    /// link the same way (same date, speakers, source, topics and
+    /// relations), so that nothing else a template sees changed.
+    pub fn update_claims(
+        &mut self,
+        graph: &Graph,
+        config: &Config,
+        today: PartialDate,
+        changed: &[usize],
+    ) {
+        with_view_context(graph, config, today, |cx| {
+            for &i in changed {
+                let summary = cx.claim_summary(&graph.claims[i]);
+                self.summary_values[i] = Value::from_serializable(&summary);
+                self.views.claims[i] = summary;
+            }
+        });
+    }
+}
+
+/// [`render_pages`] with the views of `prepared` (made from this graph).
+#[allow(clippy::too_many_arguments)]
+pub fn render_prepared(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+    prepared: &Prepared,
+    only: Option<&std::collections::BTreeSet<String>>,
+    with_publish: bool,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    collect(|sink| {
+        with_view_context(graph, config, today, |view_cx| {
+            render_with(
+                graph,
+                config,
+                theme,
+                view_cx,
+                prepared,
+                only,
+                with_publish,
+                sink,
+            )
+        })
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
 fn render_with(
     graph: &Graph,
     config: &Config,
     theme: &mut Theme,
     view_cx: &ViewContext<'_>,
+    prepared: &Prepared,
     only: Option<&std::collections::BTreeSet<String>>,
     with_publish: bool,
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
-    let views = view_cx.build();
-
     let globals = theme.tera.global_context();
     *globals = Context::new();
     globals.insert("site", &SiteView::new(config, graph));
     globals.insert("t", &i18n::translations(&config.language));
 
-    let summary_values = views.claims.iter().map(Value::from_serializable).collect();
     let builder = pages::PageBuilder {
         graph,
         config,
         theme,
-        views: &views,
+        views: &prepared.views,
         view_cx,
-        summary_values,
+        summary_values: &prepared.summary_values,
     };
     let errors = Mutex::new(Vec::new());
     let emit = |result: Result<OutputFile, Diagnostic>| {

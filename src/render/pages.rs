@@ -49,7 +49,7 @@ pub struct PageBuilder<'a> {
     pub views: &'a Views,
     pub view_cx: &'a ViewContext<'a>,
     /// Per-claim summaries as template values, cloned cheaply into lists.
-    pub summary_values: Vec<Value>,
+    pub summary_values: &'a [Value],
 }
 
 impl PageBuilder<'_> {

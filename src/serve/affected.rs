@@ -40,7 +40,7 @@ pub fn changed_records(old: &[InputFile], new: &[InputFile]) -> Changed {
 fn text_by_record(files: &[InputFile]) -> HashMap<(FileKind, &str), &str> {
     files
         .iter()
-        .map(|f| ((f.kind, f.id.as_str()), f.text.as_str()))
+        .map(|f| ((f.kind, f.id.as_str()), &*f.text))
         .collect()
 }
 
@@ -52,7 +52,7 @@ pub enum Affected {
 }
 
 /// Pages always rendered after any content change.
-const ALWAYS: [&str; 5] = [
+pub const ALWAYS: [&str; 5] = [
     "index.html",
     "timeline/index.html",
     "speakers/index.html",

@@ -251,23 +251,42 @@ fn publish(state: &server::ServerState, session: &Session) {
     *state.files.write().expect("not poisoned") = Arc::new(session.site.clone());
 }
 
+/// The pages an update changed or removed, as URL paths under `base`
+/// (`None` when there are so many that every page may as well reload).
+fn changed_pages(update: &Update, base: &str) -> Option<Vec<String>> {
+    const MANY: usize = 1000;
+    let pages: Vec<String> = update
+        .changed
+        .iter()
+        .chain(&update.removed)
+        .filter(|p| p.ends_with(".html"))
+        .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    (pages.len() <= MANY).then_some(pages)
+}
+
 impl Front for Browser<'_> {
     fn pages(&mut self, session: &Session, update: &Update, _: bool) -> Result<(), String> {
         publish(self.state, session);
         let message = if update.css_only() {
             Message::Css
         } else {
-            Message::Reload
+            Message::Reload(changed_pages(update, &self.state.base_path))
         };
         self.state.reloader.broadcast(message);
         Ok(())
     }
 
-    // The pages already show the change: what follows is served from the
-    // next request on, without a reload.
+    // Served from the next request on; the pages among them that are open
+    // reload (the lists of a rebuild, not its search index or feeds).
     fn later(&mut self, session: &Session, update: &Update) -> Result<(), String> {
-        if !update.changed.is_empty() || !update.removed.is_empty() {
-            publish(self.state, session);
+        if update.changed.is_empty() && update.removed.is_empty() {
+            return Ok(());
+        }
+        publish(self.state, session);
+        let pages = changed_pages(update, &self.state.base_path);
+        if pages.as_ref().is_none_or(|p| !p.is_empty()) {
+            self.state.reloader.broadcast(Message::Reload(pages));
         }
         Ok(())
     }
@@ -326,11 +345,20 @@ fn rebuild_loop(
                 let Some(s) = session.as_mut() else { continue };
                 let mut shown = front.pages(s, &update, first);
                 let took = detected.elapsed();
-                let derived = s.finish_rebuild();
+                let derived = match s.finish_rebuild() {
+                    Ok(derived) => derived,
+                    Err(f) => {
+                        reporter.diagnostics(&f.diagnostics);
+                        let line = front.failed(&f);
+                        reporter.line(line);
+                        continue;
+                    }
+                };
                 let later = front.later(s, &derived);
                 if shown.is_ok() {
                     shown = later;
                 }
+                update.rendered += derived.rendered;
                 update.changed.extend(derived.changed);
                 match shown {
                     Ok(()) => reporter.line(&summary(&update, took, session)),

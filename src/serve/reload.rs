@@ -14,8 +14,9 @@ pub const SCRIPT_PATH: &str = "__claimbase/reload.js";
 /// One message to the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
-    /// A successful rebuild changed pages: reload.
-    Reload,
+    /// A successful rebuild changed pages: reload if the page is one of
+    /// them (URL paths, as `/base/claims/x/`), or any page when `None`.
+    Reload(Option<Vec<String>>),
     /// Only stylesheets changed: swap them in place.
     Css,
     /// The last build failed: show these diagnostics over the page.
@@ -40,7 +41,10 @@ impl Message {
     /// The message as a server-sent event.
     pub fn to_event(&self) -> String {
         match self {
-            Message::Reload => "event: reload\ndata: {}\n\n".to_string(),
+            Message::Reload(pages) => format!(
+                "event: reload\ndata: {}\n\n",
+                serde_json::json!({ "pages": pages })
+            ),
             Message::Css => "event: css\ndata: {}\n\n".to_string(),
             Message::Errors(json) => format!("event: errors\ndata: {json}\n\n"),
         }
@@ -124,7 +128,12 @@ pub const SCRIPT: &str = r#"(() => {
     box.append(list);
     document.body.append(box);
   }
-  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("reload", (e) => {
+    const pages = JSON.parse(e.data).pages;
+    const here = location.pathname.replace(/index\.html$/, "");
+    // A page showing errors reloads on any good build.
+    if (!pages || pages.includes(here) || document.getElementById(overlayId)) location.reload();
+  });
   events.addEventListener("errors", (e) => show(JSON.parse(e.data)));
   events.addEventListener("css", () => {
     hide();
@@ -159,7 +168,7 @@ mod tests {
         reloader.broadcast(Message::Errors("[]".into()));
         let rx = reloader.subscribe();
         assert!(rx.try_recv().unwrap().starts_with("event: errors"));
-        reloader.broadcast(Message::Reload);
+        reloader.broadcast(Message::Reload(None));
         assert!(rx.try_recv().unwrap().starts_with("event: reload"));
         let late = reloader.subscribe();
         assert!(

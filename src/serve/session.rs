@@ -9,18 +9,21 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::affected::{Affected, affected_pages, changed_records};
+use super::affected::{ALWAYS, Affected, Changed, affected_pages, changed_records};
 use super::watch::Changes;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
-use crate::load::{InputFile, relative};
+use crate::graph::links_alike;
+use crate::load::FileKind;
+use crate::load::{InputFile, relative, reread};
+use crate::parse::Claim;
 use crate::parse::ParseCache;
 use crate::parse::PartialDate;
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::{BUILT_IN, Theme};
 use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
-use crate::render::{OutputFile, publish, render_pages, search_index, search_records};
-use crate::{BuildOptions, Failure, check_cached};
+use crate::render::{OutputFile, Prepared, publish, render_prepared, search_index, search_records};
+use crate::{BuildOptions, Failure, check_cached, check_files};
 
 pub struct Session {
     pub options: BuildOptions,
@@ -37,9 +40,31 @@ pub struct Session {
     pub warnings: Vec<Diagnostic>,
     search: SearchIndexer,
     parsed: ParseCache,
-    /// After a rebuild, until [`Session::finish_rebuild`]: the pages it
-    /// rendered (`None` for all), whose feeds are still to make.
-    unpublished: Option<Option<BTreeSet<String>>>,
+    /// After a rebuild, until [`Session::finish_rebuild`]: what is still
+    /// to make.
+    unpublished: Option<Pending>,
+    /// What templates see of the graph, kept up to date with it.
+    prepared: Prepared,
+    /// Set while `files` may not be what is on disk (a rebuild failed after
+    /// files changed): the next rebuild reads every file again.
+    stale: bool,
+    /// Set while the graph is ahead of the site (a render failed): the
+    /// next rebuild renders everything.
+    unrendered: bool,
+}
+
+/// The second half of a rebuild, made after the browser has the first.
+struct Pending {
+    /// The pages the rebuild affects (`None`: all), whose feeds to make.
+    only: Option<BTreeSet<String>>,
+    /// Of those, the pages that list many claims, still to render.
+    lists: BTreeSet<String>,
+}
+
+/// Whether a page lists a large share of all claims (the home page, the
+/// timeline, the three indexes and the topic pages), and so takes longest.
+fn is_list(page: &str) -> bool {
+    ALWAYS.contains(&page) || (page.starts_with("topics/") && page.ends_with("/index.html"))
 }
 
 /// Keeps the search index off the reload path. Pagefind takes seconds on a
@@ -134,6 +159,9 @@ pub struct Update {
     pub removed: Vec<String>,
     /// HTML pages rendered for this update.
     pub rendered: usize,
+    /// Claims were edited in place: only they were read and parsed again,
+    /// and nothing was checked or linked again.
+    pub in_place: bool,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
 }
@@ -217,13 +245,25 @@ impl Session {
         let config = checked.config;
         let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
         let today = crate::today();
-        let files = render_pages(&checked.graph, &config, &mut theme, today, None, true)
-            .map_err(Failure::new)?;
+        let prepared = Prepared::new(&checked.graph, &config, today);
+        let files = render_prepared(
+            &checked.graph,
+            &config,
+            &mut theme,
+            today,
+            &prepared,
+            None,
+            true,
+        )
+        .map_err(Failure::new)?;
         let mut search = std::mem::take(search);
         search.request(search_records(&checked.graph, &config, today));
         Ok(Session {
             search,
             parsed,
+            prepared,
+            stale: false,
+            unrendered: false,
             unpublished: None,
             custom_templates: has_custom_templates(&config.templates_dir()),
             options,
@@ -240,8 +280,10 @@ impl Session {
         })
     }
 
-    /// Rebuilds after `changes`, rendering only the pages they affect. On
-    /// failure the session keeps its last good site.
+    /// Rebuilds after `changes`, rendering only the pages they affect,
+    /// except the pages that list many claims, which follow in
+    /// [`Session::finish_rebuild`]. On failure the session keeps its last
+    /// good site.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Update, Failure> {
         let start = Instant::now();
         if changes.config || changes.templates {
@@ -265,82 +307,226 @@ impl Session {
             std::mem::swap(self, &mut fresh);
             return Ok(update);
         }
-        let checked = check_cached(&self.options, &mut self.parsed)?;
-        let changed = changed_records(&self.files, &checked.files);
-        let affected = if self.custom_templates {
+        // Until this rebuild succeeds, `files` may not be what is on disk;
+        // after a render failed, the graph is ahead of the site.
+        let stale = std::mem::replace(&mut self.stale, true);
+        let unrendered = self.unrendered;
+        let files = if stale { None } else { self.reread(changes) };
+        let patched = match files {
+            Some(files) if !unrendered => self.patch_claims(files).map_err(Some),
+            files => Err(files),
+        };
+        let in_place = patched.is_ok();
+        let (changed, before) = match patched {
+            Ok(changed) => (changed, None),
+            Err(files) => {
+                let (changed, before) = self.relink(files)?;
+                (changed, Some(before))
+            }
+        };
+        self.unrendered = true;
+        let affected = if self.custom_templates || unrendered {
             Affected::Everything
         } else {
-            affected_pages(&self.graph, &checked.graph, &changed)
+            affected_pages(
+                before.as_ref().unwrap_or(&self.graph),
+                &self.graph,
+                &changed,
+            )
         };
-        let only = match affected {
-            Affected::Everything => None,
-            Affected::Pages(pages) => Some(pages),
+        // The pages first, and of those the lists of many claims last: they
+        // follow in `finish_rebuild`, after the browser has the change.
+        let (only, first, lists) = match affected {
+            Affected::Everything => (None, None, BTreeSet::new()),
+            Affected::Pages(pages) => {
+                let (lists, first) = pages.iter().cloned().partition(|p| is_list(p));
+                (Some(pages), Some(first), lists)
+            }
         };
-        // The pages first: the feeds, sitemap and data export follow in
-        // `finish_rebuild`, after the browser has the change.
-        let files = render_pages(
-            &checked.graph,
+        let files = render_prepared(
+            &self.graph,
             &self.config,
             &mut self.theme,
             self.today,
-            only.as_ref(),
+            &self.prepared,
+            first.as_ref(),
             false,
         )
         .map_err(Failure::new)?;
         let mut update = Update {
             rendered: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-            warnings: checked.warnings.clone(),
+            in_place,
+            warnings: self.warnings.clone(),
             ..Update::default()
         };
         // What this render wrote is current by definition; of the rest, only
-        // the pages the new graph still makes are kept.
-        // The search index is replaced when the indexer has the new one,
-        // the feeds and data files by `finish_rebuild`.
-        let mut keep = page_paths(&checked.graph);
-        keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
-        keep.extend(files.iter().map(|f| f.path.clone()));
-        self.site.retain(|path, _| {
-            let kept = keep.contains(path) || path.starts_with(BUNDLE);
-            if !kept {
-                update.removed.push(path.clone());
-            }
-            kept
-        });
-        for OutputFile { path, bytes } in files {
-            if self.site.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                update.changed.push(path.clone());
-                self.site.insert(path, Arc::new(bytes));
-            }
+        // the pages the new graph still makes are kept (an edit in place
+        // removes none). The search index is replaced when the indexer has
+        // the new one, the lists, feeds and data files by `finish_rebuild`.
+        if before.is_some() {
+            let mut keep = page_paths(&self.graph);
+            keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
+            keep.extend(files.iter().map(|f| f.path.clone()));
+            keep.extend(lists.iter().cloned());
+            self.site.retain(|path, _| {
+                let kept = keep.contains(path) || path.starts_with(BUNDLE);
+                if !kept {
+                    update.removed.push(path.clone());
+                }
+                kept
+            });
         }
-        self.unpublished = Some(only);
-        self.files = checked.files;
-        self.graph = checked.graph;
-        self.warnings = checked.warnings;
+        update.changed = self.put(files);
+        self.unpublished = Some(Pending { only, lists });
+        self.stale = false;
+        self.unrendered = false;
         update.elapsed = start.elapsed();
         Ok(update)
     }
 
-    /// Completes a rebuild after its pages are served: makes the feeds,
-    /// sitemap and data export, and starts indexing for search in the
-    /// background unless the index already has these records. Returns what
-    /// changed in the site.
-    pub fn finish_rebuild(&mut self) -> Update {
+    /// The content files after `changes`, reading again only the files
+    /// the events name; `None` when everything must be read again.
+    fn reread(&self, changes: &Changes) -> Option<Vec<InputFile>> {
+        if changes.content_paths.is_empty() {
+            return None;
+        }
+        let content = self.config.content_dir();
+        reread(
+            &self.config.root,
+            &content,
+            &self.files,
+            &changes.content_paths,
+        )
+    }
+
+    /// The fast path for the most common edit, a claim's text: when every
+    /// file that differs from the last build is a claim edited in place
+    /// that still parses without a diagnostic and links as before, its new
+    /// version replaces the old in the graph, and nothing is checked or
+    /// linked again. Returns the changed claims, or gives the files back
+    /// (having changed nothing) when the site must be checked again.
+    fn patch_claims(&mut self, files: Vec<InputFile>) -> Result<Changed, Vec<InputFile>> {
+        let Some(edited) = self.edited_claims(&files) else {
+            return Err(files);
+        };
+        let mut versions = Vec::new();
+        for (i, file) in edited {
+            let Some(reparsed) = self.parsed.reparse_claim(file) else {
+                return Err(files);
+            };
+            let (old, new) = (&reparsed.old, &reparsed.new);
+            // A quote is checked against its source's archived text.
+            let archived = self
+                .graph
+                .source_index
+                .get(&new.source.value)
+                .is_some_and(|&k| self.graph.sources[k].archive.is_some());
+            let quote = |c: &Claim| c.quote.as_ref().map(|q| q.value.clone());
+            if !links_alike(old, new) || (archived && quote(old) != quote(new)) {
+                return Err(files);
+            }
+            versions.push((i, reparsed));
+        }
+        let mut changed = Changed::new();
+        let mut indexes = Vec::new();
+        for (i, reparsed) in versions {
+            changed.insert((FileKind::Claim, reparsed.new.id.clone()));
+            self.graph.claims[i] = reparsed.new.clone();
+            self.parsed.keep(reparsed);
+            indexes.push(i);
+        }
+        self.prepared
+            .update_claims(&self.graph, &self.config, self.today, &indexes);
+        self.files = files;
+        Ok(changed)
+    }
+
+    /// The files of `files` whose text differs from the last build's, with
+    /// the index of their claim in the graph, when they are all published
+    /// claims at the same paths as before.
+    fn edited_claims<'f>(&self, files: &'f [InputFile]) -> Option<Vec<(usize, &'f InputFile)>> {
+        if files.len() != self.files.len() {
+            return None;
+        }
+        files
+            .iter()
+            .zip(&self.files)
+            .filter(|(new, old)| !Arc::ptr_eq(&new.text, &old.text) || new.path != old.path)
+            .filter_map(|(new, old)| {
+                if (&new.path, new.kind, &new.id) != (&old.path, FileKind::Claim, &old.id) {
+                    // Created, deleted or renamed, or not a claim.
+                    return Some(None);
+                }
+                // Read again but saved unchanged.
+                if new.text == old.text {
+                    return None;
+                }
+                Some(self.graph.claim_index.get(&new.id).map(|&i| (i, new)))
+            })
+            .collect()
+    }
+
+    /// Checks and links the site again, from `files` when given, else
+    /// from the disk. Returns the changed records and the graph before.
+    fn relink(&mut self, files: Option<Vec<InputFile>>) -> Result<(Changed, Graph), Failure> {
+        let checked = match files {
+            Some(files) => {
+                let (config, drafts) = (self.config.clone(), self.options.drafts);
+                check_files(config, files, Vec::new(), drafts, Some(&mut self.parsed))?
+            }
+            None => check_cached(&self.options, &mut self.parsed)?,
+        };
+        let changed = changed_records(&self.files, &checked.files);
+        self.prepared = Prepared::new(&checked.graph, &self.config, self.today);
+        self.files = checked.files;
+        self.warnings = checked.warnings;
+        Ok((changed, std::mem::replace(&mut self.graph, checked.graph)))
+    }
+
+    /// Puts rendered files into the site; returns the paths whose bytes
+    /// changed.
+    fn put(&mut self, files: Vec<OutputFile>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for OutputFile { path, bytes } in files {
+            if self.site.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                changed.push(path.clone());
+                self.site.insert(path, Arc::new(bytes));
+            }
+        }
+        changed
+    }
+
+    /// Completes a rebuild after its pages are served: renders the pages
+    /// that list many claims, makes the feeds, sitemap and data export,
+    /// and starts indexing for search in the background unless the index
+    /// already has these records. Returns what changed in the site.
+    pub fn finish_rebuild(&mut self) -> Result<Update, Failure> {
         let start = Instant::now();
         let mut update = Update::default();
-        if let Some(only) = self.unpublished.take() {
-            for OutputFile { path, bytes } in
-                publish(&self.graph, &self.config, self.today, only.as_ref())
-            {
-                if self.site.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                    update.changed.push(path.clone());
-                    self.site.insert(path, Arc::new(bytes));
-                }
-            }
+        if let Some(Pending { only, lists }) = self.unpublished.take() {
+            let (graph, config, today) = (&self.graph, &self.config, self.today);
+            let (pages, published) = rayon::join(
+                || {
+                    if lists.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let (theme, prepared) = (&mut self.theme, &self.prepared);
+                    render_prepared(graph, config, theme, today, prepared, Some(&lists), false)
+                },
+                || publish(graph, config, today, only.as_ref()),
+            );
+            let pages = pages.map_err(|diagnostics| {
+                self.unrendered = true;
+                Failure::new(diagnostics)
+            })?;
+            update.rendered = pages.iter().filter(|f| f.path.ends_with(".html")).count();
+            update.changed = self.put(pages);
+            update.changed.extend(self.put(published));
         }
         self.search
             .request(search_records(&self.graph, &self.config, self.today));
         update.elapsed = start.elapsed();
-        update
+        Ok(update)
     }
 
     /// Whether a search index is being built in the background.

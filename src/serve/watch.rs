@@ -2,6 +2,7 @@
 //! editor temp files and the output folder filtered out. Pure, so it is
 //! tested without a file system or timers.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::load::is_ignored;
@@ -21,6 +22,9 @@ pub struct Layout {
 pub struct Changes {
     /// A content file (or folder) was written, created, renamed or deleted.
     pub content: bool,
+    /// Where, relative to the content folder: the Markdown files and the
+    /// folders (paths without an extension) the events named.
+    pub content_paths: BTreeSet<PathBuf>,
     /// A template or theme asset changed.
     pub templates: bool,
     /// `claimbase.toml` changed.
@@ -34,6 +38,8 @@ impl Changes {
 
     pub fn merge(&mut self, other: &Changes) {
         self.content |= other.content;
+        self.content_paths
+            .extend(other.content_paths.iter().cloned());
         self.templates |= other.templates;
         self.config |= other.config;
     }
@@ -74,6 +80,7 @@ pub fn classify<'a>(layout: &Layout, paths: impl IntoIterator<Item = &'a Path>) 
             let is_folder_like = path.extension().is_none();
             if is_markdown || is_folder_like {
                 changes.content = true;
+                changes.content_paths.insert(inner.to_path_buf());
             }
         }
     }
@@ -116,6 +123,7 @@ mod tests {
             classify_all(&["/site/claims/jobs/a.md"]),
             Changes {
                 content: true,
+                content_paths: [PathBuf::from("jobs/a.md")].into(),
                 ..Default::default()
             }
         );
@@ -149,7 +157,9 @@ mod tests {
 
     #[test]
     fn a_deleted_or_renamed_folder_is_a_content_change() {
-        assert!(classify_all(&["/site/claims/new-folder"]).content);
+        let changes = classify_all(&["/site/claims/new-folder"]);
+        assert!(changes.content);
+        assert_eq!(changes.content_paths, [PathBuf::from("new-folder")].into());
     }
 
     #[test]

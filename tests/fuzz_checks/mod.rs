@@ -120,7 +120,7 @@ pub fn whole_build(data: &[u8]) {
             },
             kind: *kind,
             id: id.to_string(),
-            text: if i == replaced { text } else { fixed }.to_string(),
+            text: if i == replaced { text } else { fixed }.into(),
         })
         .collect();
 
