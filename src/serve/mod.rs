@@ -179,22 +179,24 @@ fn next_changes(
     }
 }
 
-/// The line for a rebuild whose pages were served `took` after the change
-/// was seen (the feeds, data files and search index follow).
-fn summary(update: &Update, took: Duration, session: &Option<Session>) -> String {
+/// The line for a rebuild whose first pages were served or written
+/// `first` after the change was seen, and the rest (the lists of many
+/// claims, feeds and data files) `all` after it; the search index follows.
+fn summary(update: &Update, first: Duration, all: Duration, session: &Option<Session>) -> String {
     let indexing = if session.as_ref().is_some_and(Session::indexing) {
         "; updating the search index"
     } else {
         ""
     };
     format!(
-        "Rebuilt: {} page{} rendered, {} file{} changed, {} removed in {} ms{indexing}",
+        "Rebuilt: {} page{} rendered, {} file{} changed, {} removed in {} ms (all files in {} ms){indexing}",
         update.rendered,
         if update.rendered == 1 { "" } else { "s" },
         update.changed.len(),
         if update.changed.len() == 1 { "" } else { "s" },
         update.removed.len(),
-        took.as_millis()
+        first.as_millis(),
+        all.as_millis()
     )
 }
 
@@ -361,7 +363,7 @@ fn rebuild_loop(
                 update.rendered += derived.rendered;
                 update.changed.extend(derived.changed);
                 match shown {
-                    Ok(()) => reporter.line(&summary(&update, took, session)),
+                    Ok(()) => reporter.line(&summary(&update, took, detected.elapsed(), session)),
                     Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
                 }
             }
