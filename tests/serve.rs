@@ -262,6 +262,33 @@ fn edits_creates_renames_and_deletes_reach_the_browser() {
     assert!(body.contains("<h1"), "the site's own 404 page is served");
 }
 
+/// A `git checkout` writes hundreds of files at once: one rebuild, not
+/// hundreds.
+#[test]
+fn hundreds_of_files_written_at_once_are_one_rebuild() {
+    let site = fixture("full");
+    let server = start(&site, &[]);
+    let text = site.read(CLAIM);
+    std::fs::create_dir_all(site.path("claims/checked-out")).unwrap();
+    for k in 0..300 {
+        site.write(
+            &format!("claims/checked-out/claim-{k}.md"),
+            &text.replace("Employment will keep growing", &format!("Claim number {k}")),
+        );
+    }
+    let rebuilt = server.wait_for_line("Rebuilt:");
+    assert!(rebuilt.starts_with("Rebuilt: "), "{rebuilt}");
+    // Anything more the burst started would be printed within a second.
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        if let Ok(line) = server.output.recv_timeout(left) {
+            assert!(!line.starts_with("Rebuilt"), "a second rebuild: {line}");
+        }
+    }
+    assert_eq!(server.get("/claims/claim-0/").0, 200);
+    assert_eq!(server.get("/claims/claim-299/").0, 200);
+}
+
 /// The search index is rebuilt off the reload path: `watch` writes the
 /// changed pages first, then the index; once it says so, the output folder
 /// is byte for byte what a full build writes.

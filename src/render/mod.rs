@@ -190,6 +190,8 @@ pub struct Prepared {
     views: views::Views,
     /// Each claim's summary as a template value, cloned cheaply into lists.
     summary_values: Vec<Value>,
+    /// Each claim's rows of the data export, when kept (`serve`).
+    rows: Option<Vec<data::Rows>>,
 }
 
 impl Prepared {
@@ -203,6 +205,23 @@ impl Prepared {
         Prepared {
             views,
             summary_values,
+            rows: None,
+        }
+    }
+
+    /// [`Prepared::new`], keeping each claim's rows of the data export
+    /// too, for a site rebuilt claim by claim.
+    pub fn with_rows(graph: &Graph, config: &Config, today: PartialDate) -> Self {
+        let absolute = config.absolute_base();
+        let rows = with_view_context(graph, config, today, |cx| {
+            (0..graph.claims.len())
+                .into_par_iter()
+                .map(|i| data::Rows::new(graph, cx, absolute.as_deref(), i))
+                .collect()
+        });
+        Prepared {
+            rows: Some(rows),
+            ..Prepared::new(graph, config, today)
         }
     }
 
@@ -216,11 +235,15 @@ impl Prepared {
         today: PartialDate,
         changed: &[usize],
     ) {
+        let absolute = config.absolute_base();
         with_view_context(graph, config, today, |cx| {
             for &i in changed {
                 let summary = cx.claim_summary(&graph.claims[i]);
                 self.summary_values[i] = Value::from_serializable(&summary);
                 self.views.claims[i] = summary;
+                if let Some(rows) = &mut self.rows {
+                    rows[i] = data::Rows::new(graph, cx, absolute.as_deref(), i);
+                }
             }
         });
     }
@@ -288,7 +311,7 @@ fn render_with(
         || builder.render_all(only, &emit),
         || {
             if with_publish {
-                publish_files(graph, config, view_cx, only)
+                publish_files(graph, config, view_cx, only, prepared.rows.as_deref())
             } else {
                 Vec::new()
             }
@@ -366,21 +389,45 @@ pub fn publish(
     graph: &Graph,
     config: &Config,
     today: PartialDate,
+    prepared: &Prepared,
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Vec<OutputFile> {
     with_view_context(graph, config, today, |cx| {
-        publish_files(graph, config, cx, only)
+        publish_files(graph, config, cx, only, prepared.rows.as_deref())
     })
 }
 
-/// Feeds, sitemap, robots.txt and the data export. A topic's or speaker's
-/// feed shows what its page shows, so it is made only when its page is in
-/// `only` (or when `only` is `None`).
+/// The data export's rows of every claim, each [`data::Rows`] holding a
+/// chunk of claims' rows joined, which the export joins the same way.
+fn data_rows_in_chunks(
+    graph: &Graph,
+    cx: &ViewContext<'_>,
+    absolute: Option<&str>,
+) -> Vec<data::Rows> {
+    const CHUNK: usize = 256;
+    let indexes: Vec<usize> = (0..graph.claims.len()).collect();
+    indexes
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let rows: Vec<data::Rows> = chunk
+                .iter()
+                .map(|&i| data::Rows::new(graph, cx, absolute, i))
+                .collect();
+            data::Rows::joined(&rows)
+        })
+        .collect()
+}
+
+/// Feeds, sitemap, robots.txt and the data export (from `rows`, every
+/// claim's, when kept). A topic's or speaker's feed shows what its page
+/// shows, so it is made only when its page is in `only` (or when `only` is
+/// `None`).
 fn publish_files(
     graph: &Graph,
     config: &Config,
     cx: &ViewContext<'_>,
     only: Option<&std::collections::BTreeSet<String>>,
+    rows: Option<&[data::Rows]>,
 ) -> Vec<OutputFile> {
     use feed::{FeedSpec, SitemapEntry, atom_feed};
     use views::{claim_path, source_path, speaker_path, topic_path};
@@ -424,17 +471,18 @@ fn publish_files(
                 .collect::<Vec<_>>()
         },
         || {
+            // Kept rows, or made now in parallel, a chunk of claims at a time.
+            let made;
+            let rows = match rows {
+                Some(rows) => rows,
+                None => {
+                    made = data_rows_in_chunks(graph, cx, absolute.as_deref());
+                    &made
+                }
+            };
             rayon::join(
-                || {
-                    data::claims_json(
-                        graph,
-                        cx,
-                        &config.title,
-                        &config.base_url,
-                        absolute.as_deref(),
-                    )
-                },
-                || data::claims_csv(graph, cx, absolute.as_deref()),
+                || data::claims_json(cx, &config.title, &config.base_url, rows),
+                || data::claims_csv(rows),
             )
         },
     );

@@ -24,10 +24,17 @@ use reload::{Message, Reloader};
 use session::{Session, Update};
 use watch::{Changes, Layout, classify};
 
-/// How long the watcher waits for a burst of events to settle.
-const DEBOUNCE: Duration = Duration::from_millis(30);
-/// Extra time to gather the rest of a large burst (a `git checkout`).
-const GATHER: Duration = Duration::from_millis(30);
+/// How long the watcher waits for a file's events to settle (an editor's
+/// save is a few events within a millisecond or two).
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long to wait for more events after a batch, to gather the rest of a
+/// burst into the same rebuild; longer once a batch shows a burst is under
+/// way (a `git checkout` writing hundreds of files), so that a short stall
+/// of the writer does not split it.
+const GATHER: Duration = Duration::from_millis(12);
+const GATHER_BURST: Duration = Duration::from_millis(60);
+/// More paths than this in the batches so far is a burst.
+const BURST: usize = 8;
 
 /// What `serve` adds to a build.
 #[derive(Debug, Clone)]
@@ -149,7 +156,9 @@ fn next_changes(
         };
         let detected = Instant::now();
         let mut changes = Changes::default();
-        let mut absorb = |result: DebounceEventResult, reporter: &mut dyn Reporter| match result {
+        let absorb = |changes: &mut Changes,
+                      result: DebounceEventResult,
+                      reporter: &mut dyn Reporter| match result {
             Ok(events) => {
                 // Reading a file is not changing it: the build's own reads
                 // must not start another build.
@@ -165,10 +174,11 @@ fn next_changes(
                 }
             }
         };
-        absorb(first, reporter);
+        absorb(&mut changes, first, reporter);
         loop {
-            match rx.recv_timeout(GATHER) {
-                Ok(more) => absorb(more, reporter),
+            let burst = changes.content_paths.len() > BURST;
+            match rx.recv_timeout(if burst { GATHER_BURST } else { GATHER }) {
+                Ok(more) => absorb(&mut changes, more, reporter),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return None,
             }

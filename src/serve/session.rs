@@ -245,7 +245,7 @@ impl Session {
         let config = checked.config;
         let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
         let today = crate::today();
-        let prepared = Prepared::new(&checked.graph, &config, today);
+        let prepared = Prepared::with_rows(&checked.graph, &config, today);
         let files = render_prepared(
             &checked.graph,
             &config,
@@ -477,7 +477,7 @@ impl Session {
             None => check_cached(&self.options, &mut self.parsed)?,
         };
         let changed = changed_records(&self.files, &checked.files);
-        self.prepared = Prepared::new(&checked.graph, &self.config, self.today);
+        self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);
         self.files = checked.files;
         self.warnings = checked.warnings;
         Ok((changed, std::mem::replace(&mut self.graph, checked.graph)))
@@ -513,7 +513,7 @@ impl Session {
                     let (theme, prepared) = (&mut self.theme, &self.prepared);
                     render_prepared(graph, config, theme, today, prepared, Some(&lists), false)
                 },
-                || publish(graph, config, today, only.as_ref()),
+                || publish(graph, config, today, &self.prepared, only.as_ref()),
             );
             let pages = pages.map_err(|diagnostics| {
                 self.unrendered = true;
