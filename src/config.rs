@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "templates",
     "unsafe_html",
     "search",
+    "timeline_page_size",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -37,6 +38,9 @@ pub struct Config {
     /// Build the search page and index (the header's search box goes with
     /// them).
     pub search: bool,
+    /// Claims per page of the timeline (`/timeline/`, then
+    /// `/timeline/page/2/`, ...); 0 puts every claim on one page.
+    pub timeline_page_size: usize,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -54,6 +58,7 @@ impl Default for Config {
             templates: "templates".into(),
             unsafe_html: false,
             search: true,
+            timeline_page_size: 500,
             root: PathBuf::new(),
         }
     }

@@ -402,3 +402,39 @@ fn a_site_without_claims_has_a_working_search_index() {
     assert!(out.dir.join("pagefind/pagefind-entry.json").is_file());
     assert!(out.dir.join("pagefind/zh/pagefind-entry.json").is_file());
 }
+
+/// A timeline longer than `timeline_page_size` is split into pages that
+/// link to each other; every claim is on exactly one of them, and the
+/// chart of the whole timeline on the first.
+#[test]
+fn a_long_timeline_is_split_into_linked_pages() {
+    let site = fixture("full");
+    let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
+    site.write("claimbase.toml", &config);
+    let out = site.build();
+    let first = out.page("timeline/");
+    let second = out.page("timeline/page/2/");
+    assert_eq!(first.texts("h1"), ["Timeline, page 1 of 2"]);
+    assert_eq!(second.texts("h1"), ["Timeline, page 2 of 2"]);
+    assert_eq!(first.texts("main svg > title").len(), 1, "the chart");
+    assert!(second.texts("main svg > title").is_empty());
+    first.assert_links_to("/timeline/page/2/");
+    second.assert_links_to("/timeline/");
+    assert_eq!(
+        first.attrs("nav.pagination a[aria-current=page]", "href"),
+        ["/timeline/"]
+    );
+    assert_eq!(first.attrs("a[rel=next]", "href"), ["/timeline/page/2/"]);
+    assert_eq!(second.attrs("a[rel=prev]", "href"), ["/timeline/"]);
+    assert!(!out.has_page("timeline/page/3/"));
+    for claim in [HALF, CHEAPER, GROWING] {
+        let on = [&first, &second]
+            .iter()
+            .filter(|p| p.links_in("main .claim-list a").iter().any(|l| l == claim))
+            .count();
+        assert_eq!(on, 1, "{claim} is on one timeline page");
+    }
+    let sitemap = std::fs::read_to_string(site.path("output/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("timeline/page/2/"), "{sitemap}");
+    out.assert_links_resolve("/");
+}

@@ -177,6 +177,9 @@ fn restore(dir: &Path, saved: &[(PathBuf, Vec<u8>)]) {
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
     let site = fixture("full");
+    // Timeline pages of two claims, so that edits move claims between them.
+    let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
+    site.write("claimbase.toml", &config);
     let content = site.path("claims");
     let options = BuildOptions {
         root: site.root().to_path_buf(),

@@ -106,6 +106,14 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("chart_totals", "{totals}. ", "{totals}。"),
     ("whole_timeline", "See the whole timeline", "查看完整时间线"),
+    (
+        "timeline_page",
+        "Timeline, page {n} of {total}",
+        "时间线（第 {n} 页，共 {total} 页）",
+    ),
+    ("timeline_pages", "Pages of the timeline", "时间线分页"),
+    ("previous_page", "Previous page", "上一页"),
+    ("next_page", "Next page", "下一页"),
     ("chart_legend", "Colours by topic", "颜色对应的话题"),
     (
         "chart_bar",

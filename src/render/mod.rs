@@ -508,6 +508,16 @@ fn publish_files(
             lastmod: site_newest,
         });
     }
+    let timeline = views::TimelinePages {
+        size: config.timeline_page_size,
+        claims: graph.claims.len(),
+    };
+    for n in 2..=timeline.count() {
+        entries.push(SitemapEntry {
+            path: views::timeline_path(n),
+            lastmod: newest(&timeline.claims_on(n).collect::<Vec<_>>()),
+        });
+    }
     for (i, c) in graph.claims.iter().enumerate() {
         entries.push(SitemapEntry {
             path: claim_path(&c.id),

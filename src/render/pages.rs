@@ -158,7 +158,6 @@ impl PageBuilder<'_> {
             ("speakers/index.html", Box::new(|| self.speakers())),
             ("sources/index.html", Box::new(|| self.sources())),
             ("topics/index.html", Box::new(|| self.topics())),
-            ("timeline/index.html", Box::new(|| self.timeline())),
             ("404.html", Box::new(|| self.not_found())),
         ];
         fixed
@@ -166,6 +165,11 @@ impl PageBuilder<'_> {
             .filter(|(path, _)| wanted(path.to_string()))
             .for_each(|(_, job)| emit(job()));
         let page = |path: String| format!("{path}index.html");
+        let timeline = self.timeline_pages();
+        (1..=timeline.count())
+            .into_par_iter()
+            .filter(|&n| wanted(page(timeline_path(n))))
+            .for_each(|n| emit(self.timeline(timeline, n)));
         (0..g.claims.len())
             .into_par_iter()
             .filter(|&i| wanted(page(claim_path(&g.claims[i].id))))
@@ -555,23 +559,52 @@ impl PageBuilder<'_> {
         )
     }
 
-    fn timeline(&self) -> Result<OutputFile, Diagnostic> {
+    fn timeline_pages(&self) -> TimelinePages {
+        TimelinePages {
+            size: self.config.timeline_page_size,
+            claims: self.graph.claims.len(),
+        }
+    }
+
+    /// Page `n` of the timeline: its claims by month, and links to the
+    /// other pages, each named by the dates it spans; the chart of the
+    /// whole timeline is on the first.
+    fn timeline(&self, pages: TimelinePages, n: usize) -> Result<OutputFile, Diagnostic> {
         #[derive(Serialize)]
         struct Period {
             label: String,
             claims: Value,
         }
+        #[derive(Serialize)]
+        struct PageLink {
+            number: usize,
+            url: String,
+            /// The dates of its first and last claims.
+            span: String,
+            current: bool,
+        }
+        #[derive(Serialize)]
+        struct Pagination {
+            current: usize,
+            total: usize,
+            pages: Vec<PageLink>,
+            previous: Option<String>,
+            next: Option<String>,
+        }
         let g = self.graph;
-        let mut periods: Vec<Period> = Vec::new();
-        let mut current: Option<(String, Vec<usize>)> = None;
-        for (i, claim) in g.claims.iter().enumerate() {
-            let key = format_date(
+        let month = |i: usize| {
+            format_date(
                 &crate::parse::PartialDate {
                     day: None,
-                    ..claim.date
+                    ..g.claims[i].date
                 },
                 &self.config.language,
-            );
+            )
+        };
+        let mut periods: Vec<Period> = Vec::new();
+        let mut current: Option<(String, Vec<usize>)> = None;
+        for i in pages.claims_on(n) {
+            let key = month(i);
             match &mut current {
                 Some((k, list)) if *k == key => list.push(i),
                 _ => {
@@ -591,20 +624,64 @@ impl PageBuilder<'_> {
                 claims: self.claim_list(&list),
             });
         }
+        let total = pages.count();
+        let url = |k: usize| format!("{}{}", self.base(), timeline_path(k));
+        let pagination = Pagination {
+            current: n,
+            total,
+            pages: (1..=total)
+                .map(|k| {
+                    let claims = pages.claims_on(k);
+                    let span = match (claims.start, claims.end.checked_sub(1)) {
+                        (first, Some(last)) if first <= last => {
+                            let (first, last) = (month(first), month(last));
+                            if first == last {
+                                first
+                            } else {
+                                format!("{first} – {last}")
+                            }
+                        }
+                        _ => String::new(),
+                    };
+                    PageLink {
+                        number: k,
+                        url: url(k),
+                        span,
+                        current: k == n,
+                    }
+                })
+                .collect(),
+            previous: (n > 1).then(|| url(n - 1)),
+            next: (n < total).then(|| url(n + 1)),
+        };
         let mut cx = Context::new();
         cx.insert("periods", &periods);
-        cx.insert(
-            "chart",
-            &super::chart::timeline_chart(g, &self.config.language, false),
-        );
-        let meta = self.meta(
-            self.t("timeline").into(),
-            "timeline/".into(),
-            "timeline",
-            String::new(),
-            vec![],
-        );
-        self.page("timeline.html", "timeline/index.html".into(), meta, cx)
+        cx.insert("pagination", &pagination);
+        if n == 1 {
+            cx.insert(
+                "chart",
+                &super::chart::timeline_chart(g, &self.config.language, false),
+            );
+        }
+        let title = if total > 1 {
+            self.t("timeline_page")
+                .replace("{n}", &n.to_string())
+                .replace("{total}", &total.to_string())
+        } else {
+            self.t("timeline").into()
+        };
+        let crumbs = if n > 1 {
+            vec![(self.t("timeline").into(), timeline_path(1))]
+        } else {
+            vec![]
+        };
+        let meta = self.meta(title, timeline_path(n), "timeline", String::new(), crumbs);
+        self.page(
+            "timeline.html",
+            format!("{}index.html", timeline_path(n)),
+            meta,
+            cx,
+        )
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {

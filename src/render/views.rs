@@ -141,6 +141,46 @@ pub fn source_path(id: &str) -> String {
 pub fn topic_path(id: &str) -> String {
     format!("topics/{id}/")
 }
+/// Page `n` (from 1) of the timeline.
+pub fn timeline_path(n: usize) -> String {
+    if n <= 1 {
+        "timeline/".into()
+    } else {
+        format!("timeline/page/{n}/")
+    }
+}
+
+/// How the timeline's claims are split into pages of `size` (0: one page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelinePages {
+    pub size: usize,
+    pub claims: usize,
+}
+
+impl TimelinePages {
+    /// The number of pages, at least one.
+    pub fn count(self) -> usize {
+        if self.size == 0 {
+            1
+        } else {
+            self.claims.div_ceil(self.size).max(1)
+        }
+    }
+
+    /// The page (from 1) that claim `i`, in date order, is on.
+    pub fn page_of(self, i: usize) -> usize {
+        i.checked_div(self.size).map_or(1, |page| page + 1)
+    }
+
+    /// The claims, in date order, of page `n`.
+    pub fn claims_on(self, n: usize) -> std::ops::Range<usize> {
+        if self.size == 0 {
+            return 0..self.claims;
+        }
+        let start = ((n - 1) * self.size).min(self.claims);
+        start..(start + self.size).min(self.claims)
+    }
+}
 
 /// Builds the views of a graph once, for all pages to share.
 pub struct Views {

@@ -15,7 +15,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::graph::Graph;
 use crate::load::{FileKind, InputFile};
-use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
+use crate::render::views::{
+    TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
+};
 
 /// The records an edit changed, created or deleted, as (kind, id).
 pub type Changed = BTreeSet<(FileKind, String)>;
@@ -60,7 +62,13 @@ pub const ALWAYS: [&str; 5] = [
     "topics/index.html",
 ];
 
-pub fn affected_pages(old: &Graph, new: &Graph, changed: &Changed) -> Affected {
+/// `timeline_page_size` is the site's `timeline_page_size`.
+pub fn affected_pages(
+    old: &Graph,
+    new: &Graph,
+    changed: &Changed,
+    timeline_page_size: usize,
+) -> Affected {
     let counts = |g: &Graph| {
         (
             g.claims.len(),
@@ -73,13 +81,15 @@ pub fn affected_pages(old: &Graph, new: &Graph, changed: &Changed) -> Affected {
         return Affected::Everything;
     }
     let mut pages: BTreeSet<String> = ALWAYS.iter().map(|p| p.to_string()).collect();
+    // The claims whose summaries may have changed, by index.
+    let mut shown = BTreeSet::new();
     let page = |path: String| format!("{path}index.html");
     for (kind, id) in changed {
         for g in [old, new] {
             match kind {
                 FileKind::Claim => {
                     if let Some(&i) = g.claim_index.get(id) {
-                        touch_claim(g, i, &mut pages);
+                        touch_claim(g, i, &mut pages, &mut shown);
                     }
                 }
                 FileKind::Speaker => {
@@ -88,7 +98,7 @@ pub fn affected_pages(old: &Graph, new: &Graph, changed: &Changed) -> Affected {
                         continue;
                     };
                     for &c in &g.by_speaker[k] {
-                        touch_claim(g, c, &mut pages);
+                        touch_claim(g, c, &mut pages, &mut shown);
                     }
                     // Its members show its name; its organisation lists it.
                     for &m in &g.members[k] {
@@ -105,7 +115,7 @@ pub fn affected_pages(old: &Graph, new: &Graph, changed: &Changed) -> Affected {
                     pages.insert(page(source_path(id)));
                     if let Some(&k) = g.source_index.get(id) {
                         for &c in &g.by_source[k] {
-                            touch_claim(g, c, &mut pages);
+                            touch_claim(g, c, &mut pages, &mut shown);
                         }
                     }
                 }
@@ -113,18 +123,39 @@ pub fn affected_pages(old: &Graph, new: &Graph, changed: &Changed) -> Affected {
                     pages.insert(page(topic_path(id)));
                     if let Some(&k) = g.topic_index.get(id) {
                         for &c in &g.by_topic[k] {
-                            touch_claim(g, c, &mut pages);
+                            touch_claim(g, c, &mut pages, &mut shown);
                         }
                     }
                 }
             }
         }
     }
+    // The timeline pages showing them; all when claims moved (a date
+    // changed), which moves every claim between the old and new place.
+    let timeline = TimelinePages {
+        size: timeline_page_size,
+        claims: new.claims.len(),
+    };
+    let same_order = old
+        .claims
+        .iter()
+        .map(|c| &c.id)
+        .eq(new.claims.iter().map(|c| &c.id));
+    let numbers: Vec<usize> = if same_order {
+        shown.iter().map(|&i| timeline.page_of(i)).collect()
+    } else {
+        (1..=timeline.count()).collect()
+    };
+    for n in numbers {
+        pages.insert(page(timeline_path(n)));
+    }
     Affected::Pages(pages)
 }
 
-/// Every page that shows claim `i` of graph `g`.
-fn touch_claim(g: &Graph, i: usize, pages: &mut BTreeSet<String>) {
+/// Every page that shows claim `i` of graph `g` (its timeline page is
+/// found from `shown`, which it joins).
+fn touch_claim(g: &Graph, i: usize, pages: &mut BTreeSet<String>, shown: &mut BTreeSet<usize>) {
+    shown.insert(i);
     let page = |path: String| format!("{path}index.html");
     let claim = &g.claims[i];
     pages.insert(page(claim_path(&claim.id)));
@@ -203,7 +234,8 @@ mod tests {
         let new = site("kind: prediction\n");
         let changed = changed_records(&old, &new);
         assert_eq!(changed, [(FileKind::Claim, "a".to_string())].into());
-        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed) else {
+        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed, 500)
+        else {
             panic!("expected a partial rebuild")
         };
         for p in [
@@ -228,7 +260,8 @@ mod tests {
         let old = site("");
         let new = site("contradicts: [b]\n");
         let changed = changed_records(&old, &new);
-        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed) else {
+        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed, 500)
+        else {
             panic!("expected a partial rebuild")
         };
         assert!(pages.contains("claims/b/index.html"));
@@ -241,7 +274,8 @@ mod tests {
         let mut new = site("");
         new[1].text = "---\nname: Robert\n---\n".into();
         let changed = changed_records(&old, &new);
-        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed) else {
+        let Affected::Pages(pages) = affected_pages(&graph(&old), &graph(&new), &changed, 500)
+        else {
             panic!("expected a partial rebuild")
         };
         assert!(pages.contains("claims/b/index.html") && pages.contains("claims/c/index.html"));
@@ -255,7 +289,7 @@ mod tests {
         new.push(claim("d", "ann", "t1", ""));
         let changed = changed_records(&old, &new);
         assert_eq!(
-            affected_pages(&graph(&old), &graph(&new), &changed),
+            affected_pages(&graph(&old), &graph(&new), &changed, 500),
             Affected::Everything
         );
     }

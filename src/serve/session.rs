@@ -21,7 +21,9 @@ use crate::parse::ParseCache;
 use crate::parse::PartialDate;
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::{BUILT_IN, Theme};
-use crate::render::views::{claim_path, source_path, speaker_path, topic_path};
+use crate::render::views::{
+    TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
+};
 use crate::render::{OutputFile, Prepared, publish, render_prepared, search_index, search_records};
 use crate::{BuildOptions, Failure, check_cached, check_files};
 
@@ -62,9 +64,13 @@ struct Pending {
 }
 
 /// Whether a page lists a large share of all claims (the home page, the
-/// timeline, the three indexes and the topic pages), and so takes longest.
+/// timeline's pages, the three indexes and the topic pages), and so takes
+/// longest.
 fn is_list(page: &str) -> bool {
-    ALWAYS.contains(&page) || (page.starts_with("topics/") && page.ends_with("/index.html"))
+    ALWAYS.contains(&page)
+        || ["topics/", "timeline/"]
+            .iter()
+            .any(|list| page.starts_with(list) && page.ends_with("/index.html"))
 }
 
 /// Keeps the search index off the reload path. Pagefind takes seconds on a
@@ -207,7 +213,7 @@ const PUBLISHED: [&str; 5] = [
 
 /// The HTML pages a graph makes, and the feeds that go with its topic and
 /// speaker pages.
-fn page_paths(graph: &Graph) -> BTreeSet<String> {
+fn page_paths(graph: &Graph, config: &crate::config::Config) -> BTreeSet<String> {
     let mut pages: BTreeSet<String> = [
         "index.html",
         "speakers/index.html",
@@ -220,6 +226,11 @@ fn page_paths(graph: &Graph) -> BTreeSet<String> {
     .map(|p| p.to_string())
     .collect();
     let page = |path: String| format!("{path}index.html");
+    let timeline = TimelinePages {
+        size: config.timeline_page_size,
+        claims: graph.claims.len(),
+    };
+    pages.extend((1..=timeline.count()).map(|n| page(timeline_path(n))));
     pages.extend(graph.claims.iter().map(|c| page(claim_path(&c.id))));
     pages.extend(graph.speakers.iter().map(|s| page(speaker_path(&s.id))));
     pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
@@ -298,7 +309,7 @@ impl Session {
                 }
             }
             let mut update = diff(&self.site, &fresh.site);
-            update.rendered = page_paths(&fresh.graph)
+            update.rendered = page_paths(&fresh.graph, &fresh.config)
                 .iter()
                 .filter(|p| p.ends_with(".html"))
                 .count();
@@ -332,6 +343,7 @@ impl Session {
                 before.as_ref().unwrap_or(&self.graph),
                 &self.graph,
                 &changed,
+                self.config.timeline_page_size,
             )
         };
         // The pages first, and of those the lists of many claims last: they
@@ -364,7 +376,7 @@ impl Session {
         // removes none). The search index is replaced when the indexer has
         // the new one, the lists, feeds and data files by `finish_rebuild`.
         if before.is_some() {
-            let mut keep = page_paths(&self.graph);
+            let mut keep = page_paths(&self.graph, &self.config);
             keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
             keep.extend(files.iter().map(|f| f.path.clone()));
             keep.extend(lists.iter().cloned());

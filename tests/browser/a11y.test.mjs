@@ -15,15 +15,19 @@ const pages = [
   ["a speaker", "speakers/he-enpei/"],
   ["a topic", "topics/end-of-pretraining/"],
   ["the timeline", "timeline/"],
+  ["a later page of the timeline", "timeline/page/2/"],
   ["the search page", "search/"],
 ];
 
-/** The bundled site with `language = "zh"`, built from a copy. */
-function buildChineseSite() {
-  const root = mkdtempSync(join(tmpdir(), "claimbase-zh-"));
+/** The bundled site in `language`, built from a copy, with timeline pages
+ * of 20 claims so that their links are audited too. */
+function buildCopy(language) {
+  const root = mkdtempSync(join(tmpdir(), `claimbase-${language}-`));
   for (const part of ["claims", "archive"]) cpSync(join(repo, part), join(root, part), { recursive: true });
-  const config = readFileSync(join(repo, "claimbase.toml"), "utf8").replace(/^language = .*$/m, 'language = "zh"');
-  writeFileSync(join(root, "claimbase.toml"), config.includes('language = "zh"') ? config : `${config}\nlanguage = "zh"\n`);
+  const config = readFileSync(join(repo, "claimbase.toml"), "utf8")
+    .replace(/^language = .*$/m, "")
+    .replace(/^timeline_page_size = .*$/m, "");
+  writeFileSync(join(root, "claimbase.toml"), `${config}\nlanguage = "${language}"\ntimeline_page_size = 20\n`);
   return buildSite(root, ["--base-url", "https://example.org/ai-claims/"]);
 }
 
@@ -32,8 +36,8 @@ const sites = {};
 before(async () => {
   browser = await launch();
   for (const [language, out] of [
-    ["en", buildSite(repo, ["--base-url", "https://example.org/ai-claims/"])],
-    ["zh", buildChineseSite()],
+    ["en", buildCopy("en")],
+    ["zh", buildCopy("zh")],
   ]) {
     sites[language] = { out, server: await serve(out, "/ai-claims/") };
   }
