@@ -64,7 +64,7 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) 
         .filter(|p| p.to_string_lossy().contains("/_"))
         .collect();
     let pick = |rng: &mut Rng, list: &[&PathBuf]| list[rng.below(list.len())].clone();
-    match rng.below(10) {
+    match rng.below(11) {
         0 | 1 => {
             let path = pick(rng, &claims);
             let text = fs::read_to_string(&path).unwrap().replacen(
@@ -139,6 +139,21 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) 
             .unwrap();
             (format!("add a paragraph to {}", path.display()), vec![path])
         }
+        9 => {
+            // A new month (often a new place in the timeline).
+            let path = pick(rng, &claims);
+            let text = fs::read_to_string(&path).unwrap();
+            let date = format!("\ndate: 20{}-{:02}\n", 20 + rng.below(6), 1 + rng.below(12));
+            let text: String = match text.split_once("\ndate: ") {
+                Some((head, rest)) => {
+                    let rest = rest.split_once('\n').map_or("", |(_, r)| r);
+                    format!("{head}{date}{rest}")
+                }
+                None => text,
+            };
+            fs::write(&path, text).unwrap();
+            (format!("change the date of {}", path.display()), vec![path])
+        }
         _ => {
             let path = pick(rng, &claims);
             let text = fs::read_to_string(&path).unwrap();
@@ -174,6 +189,107 @@ fn restore(dir: &Path, saved: &[(PathBuf, Vec<u8>)]) {
     }
 }
 
+/// Where the fixture's inputs are, as `serve` sees them.
+fn layout(site: &common::Site) -> Layout {
+    Layout {
+        root: site.root().to_path_buf(),
+        content: site.path("claims"),
+        templates: site.path("templates"),
+        config_file: site.path("claimbase.toml"),
+        output: site.path("output"),
+    }
+}
+
+/// Finishes a rebuild, waits for the search index, and compares every file
+/// with a fresh full build.
+fn finish_and_compare(session: &mut Session, options: &BuildOptions, what: &str) {
+    session
+        .finish_rebuild()
+        .expect("the lists, feeds and data files render");
+    // The search index follows in the background; wait for it.
+    if let Some(indexed) = session.search_update(true) {
+        indexed.expect("the search index builds");
+    }
+    let mut full = Session::start(options.clone())
+        .expect("a full build succeeds when the incremental one did");
+    if let Some(indexed) = full.search_update(true) {
+        indexed.expect("the search index builds");
+    }
+    assert_eq!(
+        session.site.keys().collect::<Vec<_>>(),
+        full.site.keys().collect::<Vec<_>>(),
+        "{what}: the incremental site has other files than a full build"
+    );
+    for (path, bytes) in &full.site {
+        assert!(
+            session.site[path] == *bytes,
+            "{what}: {path} differs from a full build"
+        );
+    }
+}
+
+/// The changes the watcher reports when `rel` is saved.
+fn saved(site: &common::Site, rel: &str) -> Changes {
+    classify(&layout(site), [site.path(rel).as_path()], |p| p.is_dir())
+}
+
+/// A config that fails to build is not forgotten by the rebuilds after it:
+/// each fails, as a full build would, until the config is fixed.
+#[test]
+fn a_broken_config_fails_every_rebuild_until_it_is_fixed() {
+    let site = fixture("full");
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let good = site.read("claimbase.toml");
+    site.write("claimbase.toml", &format!("{good}titel = \"Typo\"\n"));
+    assert!(session.rebuild(&saved(&site, "claimbase.toml")).is_err());
+    let claim = "claims/jobs-will-keep-growing.md";
+    let text = site.read(claim);
+    site.write(
+        claim,
+        &text.replace("keep growing despite AI", "grow despite AI"),
+    );
+    assert!(
+        session.rebuild(&saved(&site, claim)).is_err(),
+        "a claim edited in place after a broken config"
+    );
+    site.write("claimbase.toml", &good.replace("Full Fixture", "Fixed Fixture"));
+    session
+        .rebuild(&saved(&site, "claimbase.toml"))
+        .expect("the fixed config builds");
+    finish_and_compare(&mut session, &options, "after the config is fixed");
+}
+
+/// A claim file that is a link to another shows its target's edits,
+/// though the watcher names only the target.
+#[test]
+fn a_linked_claim_file_follows_its_target() {
+    let site = fixture("full");
+    let target = "claims/jobs/half-of-jobs-automated.md";
+    std::os::unix::fs::symlink(
+        site.path(target),
+        site.path("claims/half-of-jobs-linked.md"),
+    )
+    .unwrap();
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let text = site.read(target);
+    site.write(
+        target,
+        &format!("{text}\nA paragraph added to the target.\n"),
+    );
+    session
+        .rebuild(&saved(&site, target))
+        .expect("the edit builds");
+    finish_and_compare(&mut session, &options, "an edit of a linked claim's target");
+}
+
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
     let site = fixture("full");
@@ -195,13 +311,7 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
         content: true,
         ..Default::default()
     };
-    let layout = Layout {
-        root: site.root().to_path_buf(),
-        content: content.clone(),
-        templates: site.path("templates"),
-        config_file: site.path("claimbase.toml"),
-        output: site.path("output"),
-    };
+    let layout = layout(&site);
     let (mut partial, mut in_place) = (0, 0);
     for step in 0..80 {
         let saved = snapshot(&content);
@@ -212,7 +322,7 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
         let changes = if step % 5 == 4 {
             everything.clone()
         } else {
-            classify(&layout, paths.iter().map(PathBuf::as_path))
+            classify(&layout, paths.iter().map(PathBuf::as_path), |p| p.is_dir())
         };
         match session.rebuild(&changes) {
             Ok(update) => {
@@ -220,29 +330,7 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
                     partial += 1;
                 }
                 in_place += usize::from(update.in_place);
-                // The search index follows in the background; wait for it.
-                session
-                    .finish_rebuild()
-                    .expect("the lists, feeds and data files render");
-                if let Some(indexed) = session.search_update(true) {
-                    indexed.expect("the search index builds");
-                }
-                let mut full = Session::start(options.clone())
-                    .expect("a full build succeeds when the incremental one did");
-                if let Some(indexed) = full.search_update(true) {
-                    indexed.expect("the search index builds");
-                }
-                assert_eq!(
-                    session.site.keys().collect::<Vec<_>>(),
-                    full.site.keys().collect::<Vec<_>>(),
-                    "step {step} ({what}): the incremental site has other files than a full build"
-                );
-                for (path, bytes) in &full.site {
-                    assert!(
-                        session.site[path] == *bytes,
-                        "step {step} ({what}): {path} differs from a full build"
-                    );
-                }
+                finish_and_compare(&mut session, &options, &format!("step {step} ({what})"));
             }
             Err(_) => {
                 // A broken step (a deleted claim still referenced): the last

@@ -130,18 +130,20 @@ pub fn affected_pages(
             }
         }
     }
-    // The timeline pages showing them; all when claims moved (a date
-    // changed), which moves every claim between the old and new place.
+    // The timeline pages showing them; all when a date changed, which may
+    // move claims between pages and changes the months each page's links
+    // say the pages span.
     let timeline = TimelinePages {
         size: timeline_page_size,
         claims: new.claims.len(),
     };
-    let same_order = old
-        .claims
-        .iter()
-        .map(|c| &c.id)
-        .eq(new.claims.iter().map(|c| &c.id));
-    let numbers: Vec<usize> = if same_order {
+    let dated = |g: &Graph| {
+        g.claims
+            .iter()
+            .map(|c| (c.id.clone(), c.date))
+            .collect::<Vec<_>>()
+    };
+    let numbers: Vec<usize> = if dated(old) == dated(new) {
         shown.iter().map(|&i| timeline.page_of(i)).collect()
     } else {
         (1..=timeline.count()).collect()

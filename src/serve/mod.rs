@@ -166,7 +166,7 @@ fn next_changes(
                     .iter()
                     .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
                     .flat_map(|e| e.paths.iter().map(|p| p.as_path()));
-                changes.merge(&classify(layout, paths));
+                changes.merge(&classify(layout, paths, |p| p.is_dir()));
             }
             Err(errors) => {
                 for e in errors {
@@ -267,6 +267,16 @@ fn publish(state: &server::ServerState, session: &Session) {
 /// (`None` when there are so many that every page may as well reload).
 fn changed_pages(update: &Update, base: &str) -> Option<Vec<String>> {
     const MANY: usize = 1000;
+    // A theme asset (a script, an image, a stylesheet changed along with
+    // templates) may be used by any page.
+    if update
+        .changed
+        .iter()
+        .chain(&update.removed)
+        .any(|p| p.starts_with("assets/"))
+    {
+        return None;
+    }
     let pages: Vec<String> = update
         .changed
         .iter()
@@ -525,4 +535,48 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(changed: &[&str], removed: &[&str]) -> Update {
+        Update {
+            changed: changed.iter().map(|p| p.to_string()).collect(),
+            removed: removed.iter().map(|p| p.to_string()).collect(),
+            ..Update::default()
+        }
+    }
+
+    #[test]
+    fn reload_events_name_the_changed_and_removed_pages_under_the_base() {
+        let pages = changed_pages(
+            &update(
+                &[
+                    "claims/a/index.html",
+                    "index.html",
+                    "claims.json",
+                    "feed.xml",
+                ],
+                &["claims/b/index.html"],
+            ),
+            "/ai-claims/",
+        );
+        assert_eq!(
+            pages.unwrap(),
+            [
+                "/ai-claims/claims/a/",
+                "/ai-claims/",
+                "/ai-claims/claims/b/"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_theme_asset_reloads_every_page() {
+        let changed = ["assets/search.js", "claims/a/index.html"];
+        assert_eq!(changed_pages(&update(&changed, &[]), "/"), None);
+        assert_eq!(changed_pages(&update(&[], &["assets/logo.svg"]), "/"), None);
+    }
 }

@@ -53,6 +53,17 @@ pub struct Session {
     /// Set while the graph is ahead of the site (a render failed): the
     /// next rebuild renders everything.
     unrendered: bool,
+    /// Set after a config or template change failed to build: the next
+    /// rebuild starts afresh.
+    restart: bool,
+    /// Some content file is a symbolic link, which the watcher does not
+    /// report when its target changes: every rebuild reads every file.
+    linked: bool,
+}
+
+/// Whether any of `files` (under `root`) is a symbolic link.
+fn any_linked(root: &Path, files: &[InputFile]) -> bool {
+    files.iter().any(|f| root.join(&f.path).is_symlink())
 }
 
 /// The second half of a rebuild, made after the browser has the first.
@@ -275,6 +286,8 @@ impl Session {
             prepared,
             stale: false,
             unrendered: false,
+            restart: false,
+            linked: any_linked(&config.root, &checked.files),
             unpublished: None,
             custom_templates: has_custom_templates(&config.templates_dir()),
             options,
@@ -297,7 +310,11 @@ impl Session {
     /// good site.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Update, Failure> {
         let start = Instant::now();
-        if changes.config || changes.templates {
+        // A config or template change rebuilds everything, and so does any
+        // change after one that failed: until one succeeds, the session's
+        // config and theme are not what is on disk.
+        if changes.config || changes.templates || self.restart {
+            self.restart = true;
             let mut fresh = Session::start_with(self.options.clone(), &mut self.search)?;
             // The last index is served until the new one is ready, unless
             // the site has no search any more.
@@ -399,7 +416,7 @@ impl Session {
     /// The content files after `changes`, reading again only the files
     /// the events name; `None` when everything must be read again.
     fn reread(&self, changes: &Changes) -> Option<Vec<InputFile>> {
-        if changes.content_paths.is_empty() {
+        if changes.content_paths.is_empty() || self.linked {
             return None;
         }
         let content = self.config.content_dir();
@@ -486,7 +503,11 @@ impl Session {
                 let (config, drafts) = (self.config.clone(), self.options.drafts);
                 check_files(config, files, Vec::new(), drafts, Some(&mut self.parsed))?
             }
-            None => check_cached(&self.options, &mut self.parsed)?,
+            None => {
+                let checked = check_cached(&self.options, &mut self.parsed)?;
+                self.linked = any_linked(&self.config.root, &checked.files);
+                checked
+            }
         };
         let changed = changed_records(&self.files, &checked.files);
         self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);

@@ -45,8 +45,13 @@ impl Changes {
     }
 }
 
-/// Classifies the paths of a batch of events.
-pub fn classify<'a>(layout: &Layout, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
+/// Classifies the paths of a batch of events; `is_dir` says whether a path
+/// is a folder now (a folder's name may have a dot, as in `2024.q3`).
+pub fn classify<'a>(
+    layout: &Layout,
+    paths: impl IntoIterator<Item = &'a Path>,
+    is_dir: impl Fn(&Path) -> bool,
+) -> Changes {
     let mut changes = Changes::default();
     for path in paths {
         if path.starts_with(&layout.output) || is_staging(layout, path) {
@@ -77,7 +82,7 @@ pub fn classify<'a>(layout: &Layout, paths: impl IntoIterator<Item = &'a Path>) 
         } else {
             // A Markdown file, or a folder (renamed or deleted with its files).
             let is_markdown = path.extension().is_some_and(|e| e == "md");
-            let is_folder_like = path.extension().is_none();
+            let is_folder_like = path.extension().is_none() || is_dir(path);
             if is_markdown || is_folder_like {
                 changes.content = true;
                 changes.content_paths.insert(inner.to_path_buf());
@@ -114,7 +119,7 @@ mod tests {
     }
 
     fn classify_all(paths: &[&str]) -> Changes {
-        classify(&layout(), paths.iter().map(Path::new))
+        classify(&layout(), paths.iter().map(Path::new), |_| false)
     }
 
     #[test]
@@ -160,6 +165,18 @@ mod tests {
         let changes = classify_all(&["/site/claims/new-folder"]);
         assert!(changes.content);
         assert_eq!(changes.content_paths, [PathBuf::from("new-folder")].into());
+    }
+
+    #[test]
+    fn a_folder_with_a_dot_in_its_name_is_a_folder() {
+        let paths = [Path::new("/site/claims/2024.q3")];
+        let is_dir = |p: &Path| p == Path::new("/site/claims/2024.q3");
+        let changes = classify(&layout(), paths, is_dir);
+        assert_eq!(changes.content_paths, [PathBuf::from("2024.q3")].into());
+        assert!(
+            !classify(&layout(), paths, |_| false).content,
+            "a file that is not Markdown"
+        );
     }
 
     #[test]
