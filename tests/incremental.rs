@@ -206,6 +206,7 @@ fn finish_and_compare(session: &mut Session, options: &BuildOptions, what: &str)
     session
         .finish_rebuild()
         .expect("the lists, feeds and data files render");
+    session.index_for_search();
     // The search index follows in the background; wait for it.
     if let Some(indexed) = session.search_update(true) {
         indexed.expect("the search index builds");
@@ -256,7 +257,10 @@ fn a_broken_config_fails_every_rebuild_until_it_is_fixed() {
         session.rebuild(&saved(&site, claim)).is_err(),
         "a claim edited in place after a broken config"
     );
-    site.write("claimbase.toml", &good.replace("Full Fixture", "Fixed Fixture"));
+    site.write(
+        "claimbase.toml",
+        &good.replace("Full Fixture", "Fixed Fixture"),
+    );
     session
         .rebuild(&saved(&site, "claimbase.toml"))
         .expect("the fixed config builds");

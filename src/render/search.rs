@@ -61,9 +61,10 @@ pub struct SearchRecord {
 
 /// Every published claim as a search record, in graph order.
 pub fn search_records(cx: &ViewContext<'_>) -> Vec<SearchRecord> {
+    use rayon::prelude::*;
     cx.graph
         .claims
-        .iter()
+        .par_iter()
         .map(|claim| claim_record(cx, claim))
         .collect()
 }

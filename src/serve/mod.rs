@@ -380,6 +380,7 @@ fn rebuild_loop(
                 if shown.is_ok() {
                     shown = later;
                 }
+                s.index_for_search();
                 update.rendered += derived.rendered;
                 update.changed.extend(derived.changed);
                 match shown {

@@ -1,7 +1,8 @@
 //! A site kept in memory between rebuilds: the last good graph, theme and
 //! output files, and the incremental rebuild that updates them. After any
 //! sequence of edits, once [`Session::finish_rebuild`] has run and the
-//! background search index has arrived ([`Session::search_update`]), the
+//! search index it asks for ([`Session::index_for_search`]) has arrived
+//! from the background ([`Session::search_update`]), the
 //! files equal what a fresh full build would write.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -530,9 +531,8 @@ impl Session {
     }
 
     /// Completes a rebuild after its pages are served: renders the pages
-    /// that list many claims, makes the feeds, sitemap and data export,
-    /// and starts indexing for search in the background unless the index
-    /// already has these records. Returns what changed in the site.
+    /// that list many claims and makes the feeds, sitemap and data export
+    /// (then [`Session::index_for_search`]). Returns what changed.
     pub fn finish_rebuild(&mut self) -> Result<Update, Failure> {
         let start = Instant::now();
         let mut update = Update::default();
@@ -556,10 +556,15 @@ impl Session {
             update.changed = self.put(pages);
             update.changed.extend(self.put(published));
         }
-        self.search
-            .request(search_records(&self.graph, &self.config, self.today));
         update.elapsed = start.elapsed();
         Ok(update)
+    }
+
+    /// Starts indexing the site for search in the background, unless the
+    /// index already has its records (see [`Session::search_update`]).
+    pub fn index_for_search(&mut self) {
+        self.search
+            .request(search_records(&self.graph, &self.config, self.today));
     }
 
     /// Whether a search index is being built in the background.
