@@ -169,18 +169,16 @@ pub fn render_selected_to(
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let prepared = Prepared::new(graph, config, today);
-    with_view_context(graph, config, today, |view_cx| {
-        render_with(
-            graph,
-            config,
-            theme,
-            view_cx,
-            &prepared,
-            only,
-            with_publish,
-            sink,
-        )
-    })
+    render_prepared_to(
+        graph,
+        config,
+        theme,
+        today,
+        &prepared,
+        only,
+        with_publish,
+        sink,
+    )
 }
 
 /// What templates see of the records, worked out once and shared by the
@@ -261,18 +259,42 @@ pub fn render_prepared(
     with_publish: bool,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     collect(|sink| {
-        with_view_context(graph, config, today, |view_cx| {
-            render_with(
-                graph,
-                config,
-                theme,
-                view_cx,
-                prepared,
-                only,
-                with_publish,
-                sink,
-            )
-        })
+        render_prepared_to(
+            graph,
+            config,
+            theme,
+            today,
+            prepared,
+            only,
+            with_publish,
+            sink,
+        )
+    })
+}
+
+/// [`render_prepared`], into `sink`.
+#[allow(clippy::too_many_arguments)]
+fn render_prepared_to(
+    graph: &Graph,
+    config: &Config,
+    theme: &mut Theme,
+    today: PartialDate,
+    prepared: &Prepared,
+    only: Option<&std::collections::BTreeSet<String>>,
+    with_publish: bool,
+    sink: &Sink<'_>,
+) -> Result<(), Vec<Diagnostic>> {
+    with_view_context(graph, config, today, |view_cx| {
+        render_with(
+            graph,
+            config,
+            theme,
+            view_cx,
+            prepared,
+            only,
+            with_publish,
+            sink,
+        )
     })
 }
 
