@@ -94,3 +94,20 @@ test("a broken edit shows an overlay over the last good page until it is fixed",
   await overlay.waitFor({ state: "detached", timeout: 10000 });
   await page.close();
 });
+
+test("only the open pages an edit changed reload, the timeline once its new version is out", async () => {
+  const timeline = await browser.newPage();
+  await timeline.goto(url + "timeline/");
+  const other = await browser.newPage();
+  await other.goto(url + "claims/cheaper-compute-speeds-automation/");
+  await other.waitForTimeout(300);
+  await other.evaluate(() => (window.__notReloaded = true));
+  const original = readFileSync(join(site, claim), "utf8");
+  save(claim, original.replace("Employment will keep growing despite AI.", "Employment will grow, says the timeline test."));
+  await timeline.waitForFunction(() => document.querySelector("main")?.textContent.includes("says the timeline test"), null, { timeout: 10000 });
+  assert.equal(await other.evaluate(() => window.__notReloaded), true, "a page the edit did not change was not reloaded");
+  save(claim, original);
+  await timeline.waitForFunction(() => document.querySelector("main")?.textContent.includes("Employment will keep growing"), null, { timeout: 10000 });
+  await timeline.close();
+  await other.close();
+});
