@@ -169,16 +169,13 @@ pub fn render_selected_to(
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
     let prepared = Prepared::new(graph, config, today);
-    render_prepared_to(
+    let input = Input {
         graph,
         config,
-        theme,
         today,
-        &prepared,
-        only,
-        with_publish,
-        sink,
-    )
+        prepared: &prepared,
+    };
+    render_prepared_to(input, theme, only, with_publish, sink)
 }
 
 /// What templates see of the records, worked out once and shared by the
@@ -247,121 +244,95 @@ impl Prepared {
     }
 }
 
-/// [`render_pages`] with the views of `prepared` (made from this graph).
-#[allow(clippy::too_many_arguments)]
+/// What a render reads: the linked site, its settings, the day it is
+/// built on, and the views prepared from these.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub graph: &'a Graph,
+    pub config: &'a Config,
+    pub today: PartialDate,
+    pub prepared: &'a Prepared,
+}
+
+/// [`render_pages`] from views already prepared.
 pub fn render_prepared(
-    graph: &Graph,
-    config: &Config,
+    input: Input<'_>,
     theme: &mut Theme,
-    today: PartialDate,
-    prepared: &Prepared,
     only: Option<&std::collections::BTreeSet<String>>,
     with_publish: bool,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    collect(|sink| {
-        render_prepared_to(
-            graph,
-            config,
-            theme,
-            today,
-            prepared,
-            only,
-            with_publish,
-            sink,
-        )
-    })
+    collect(|sink| render_prepared_to(input, theme, only, with_publish, sink))
 }
 
 /// [`render_prepared`], into `sink`.
-#[allow(clippy::too_many_arguments)]
 fn render_prepared_to(
-    graph: &Graph,
-    config: &Config,
+    input: Input<'_>,
     theme: &mut Theme,
-    today: PartialDate,
-    prepared: &Prepared,
     only: Option<&std::collections::BTreeSet<String>>,
     with_publish: bool,
     sink: &Sink<'_>,
 ) -> Result<(), Vec<Diagnostic>> {
+    let Input {
+        graph,
+        config,
+        today,
+        prepared,
+    } = input;
     with_view_context(graph, config, today, |view_cx| {
-        render_with(
+        let globals = theme.tera.global_context();
+        *globals = Context::new();
+        globals.insert("site", &SiteView::new(config, graph));
+        globals.insert("t", &i18n::translations(&config.language));
+
+        let builder = pages::PageBuilder {
             graph,
             config,
             theme,
+            views: &prepared.views,
             view_cx,
-            prepared,
-            only,
-            with_publish,
-            sink,
-        )
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render_with(
-    graph: &Graph,
-    config: &Config,
-    theme: &mut Theme,
-    view_cx: &ViewContext<'_>,
-    prepared: &Prepared,
-    only: Option<&std::collections::BTreeSet<String>>,
-    with_publish: bool,
-    sink: &Sink<'_>,
-) -> Result<(), Vec<Diagnostic>> {
-    let globals = theme.tera.global_context();
-    *globals = Context::new();
-    globals.insert("site", &SiteView::new(config, graph));
-    globals.insert("t", &i18n::translations(&config.language));
-
-    let builder = pages::PageBuilder {
-        graph,
-        config,
-        theme,
-        views: &prepared.views,
-        view_cx,
-        summary_values: &prepared.summary_values,
-    };
-    let errors = Mutex::new(Vec::new());
-    let emit = |result: Result<OutputFile, Diagnostic>| {
-        if let Err(d) = result.and_then(sink) {
-            lock(&errors).push(d);
-        }
-    };
-    // The pages, and beside them the feeds, sitemap and data export.
-    let (_, published) = rayon::join(
-        || builder.render_all(only, &emit),
-        || {
-            if with_publish {
-                publish_files(graph, config, view_cx, only, prepared.rows.as_deref())
-            } else {
-                Vec::new()
+            summary_values: &prepared.summary_values,
+        };
+        let errors = Mutex::new(Vec::new());
+        let emit = |result: Result<OutputFile, Diagnostic>| {
+            if let Err(d) = result.and_then(sink) {
+                lock(&errors).push(d);
             }
-        },
-    );
-    // The search page lists every speaker and topic with its claim count:
-    // like the data files, it follows any change, so it is always rendered.
-    if config.search {
-        emit(search::search_page(theme, config, view_cx));
-    }
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if !errors.is_empty() {
-        // One broken template fails every page that uses it: say it once.
-        errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
-        errors.dedup();
-        return Err(errors);
-    }
-    let mut files = published;
-    for (path, bytes) in &theme.assets {
-        if !config.search && path.starts_with("assets/search.") {
-            continue;
+        };
+        // The pages, and beside them the feeds, sitemap and data export.
+        let (_, published) = rayon::join(
+            || builder.render_all(only, &emit),
+            || {
+                if with_publish {
+                    publish_files(graph, config, view_cx, only, prepared.rows.as_deref())
+                } else {
+                    Vec::new()
+                }
+            },
+        );
+        // The search page lists every speaker and topic with its claim count:
+        // like the data files, it follows any change, so it is always rendered.
+        if config.search {
+            emit(search::search_page(theme, config, view_cx));
         }
-        files.push(OutputFile::new(path.clone(), bytes.clone()));
-    }
-    files
-        .into_par_iter()
-        .try_for_each(sink)
-        .map_err(|d| vec![d])
+        let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+        if !errors.is_empty() {
+            // One broken template fails every page that uses it: say it once.
+            errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
+            errors.dedup();
+            return Err(errors);
+        }
+        let mut files = published;
+        for (path, bytes) in &theme.assets {
+            if !config.search && path.starts_with("assets/search.") {
+                continue;
+            }
+            files.push(OutputFile::new(path.clone(), bytes.clone()));
+        }
+        files
+            .into_par_iter()
+            .try_for_each(sink)
+            .map_err(|d| vec![d])
+    })
 }
 
 /// `site` in every template.
@@ -408,12 +379,15 @@ impl SiteView {
 /// The feeds, sitemap, robots.txt and data export alone, for a rebuild
 /// that rendered its pages without them (`only` as given to it).
 pub fn publish(
-    graph: &Graph,
-    config: &Config,
-    today: PartialDate,
-    prepared: &Prepared,
+    input: Input<'_>,
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Vec<OutputFile> {
+    let Input {
+        graph,
+        config,
+        today,
+        prepared,
+    } = input;
     with_view_context(graph, config, today, |cx| {
         publish_files(graph, config, cx, only, prepared.rows.as_deref())
     })

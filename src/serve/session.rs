@@ -25,7 +25,9 @@ use crate::render::templates::{BUILT_IN, Theme};
 use crate::render::views::{
     TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
 };
-use crate::render::{OutputFile, Prepared, publish, render_prepared, search_index, search_records};
+use crate::render::{
+    Input, OutputFile, Prepared, publish, render_prepared, search_index, search_records,
+};
 use crate::{BuildOptions, Failure, check_cached, check_files};
 
 pub struct Session {
@@ -269,16 +271,13 @@ impl Session {
         let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
         let today = crate::today();
         let prepared = Prepared::with_rows(&checked.graph, &config, today);
-        let files = render_prepared(
-            &checked.graph,
-            &config,
-            &mut theme,
+        let input = Input {
+            graph: &checked.graph,
+            config: &config,
             today,
-            &prepared,
-            None,
-            true,
-        )
-        .map_err(Failure::new)?;
+            prepared: &prepared,
+        };
+        let files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
         let mut search = std::mem::take(search);
         search.request(search_records(&checked.graph, &config, today));
         Ok(Session {
@@ -373,16 +372,14 @@ impl Session {
                 (Some(pages), Some(first), lists)
             }
         };
-        let files = render_prepared(
-            &self.graph,
-            &self.config,
-            &mut self.theme,
-            self.today,
-            &self.prepared,
-            first.as_ref(),
-            false,
-        )
-        .map_err(Failure::new)?;
+        let input = Input {
+            graph: &self.graph,
+            config: &self.config,
+            today: self.today,
+            prepared: &self.prepared,
+        };
+        let files =
+            render_prepared(input, &mut self.theme, first.as_ref(), false).map_err(Failure::new)?;
         let mut update = Update {
             rendered: files.iter().filter(|f| f.path.ends_with(".html")).count(),
             in_place,
@@ -537,16 +534,21 @@ impl Session {
         let start = Instant::now();
         let mut update = Update::default();
         if let Some(Pending { only, lists }) = self.unpublished.take() {
-            let (graph, config, today) = (&self.graph, &self.config, self.today);
+            let input = Input {
+                graph: &self.graph,
+                config: &self.config,
+                today: self.today,
+                prepared: &self.prepared,
+            };
+            let theme = &mut self.theme;
             let (pages, published) = rayon::join(
                 || {
                     if lists.is_empty() {
                         return Ok(Vec::new());
                     }
-                    let (theme, prepared) = (&mut self.theme, &self.prepared);
-                    render_prepared(graph, config, theme, today, prepared, Some(&lists), false)
+                    render_prepared(input, theme, Some(&lists), false)
                 },
-                || publish(graph, config, today, &self.prepared, only.as_ref()),
+                || publish(input, only.as_ref()),
             );
             let pages = pages.map_err(|diagnostics| {
                 self.unrendered = true;
