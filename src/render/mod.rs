@@ -382,14 +382,9 @@ pub fn publish(
     input: Input<'_>,
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Vec<OutputFile> {
-    let Input {
-        graph,
-        config,
-        today,
-        prepared,
-    } = input;
-    with_view_context(graph, config, today, |cx| {
-        publish_files(graph, config, cx, only, prepared.rows.as_deref())
+    let (graph, config, rows) = (input.graph, input.config, input.prepared.rows.as_deref());
+    with_view_context(graph, config, input.today, |cx| {
+        publish_files(graph, config, cx, only, rows)
     })
 }
 
