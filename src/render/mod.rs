@@ -187,6 +187,10 @@ pub struct Prepared {
     summary_values: Vec<Value>,
     /// Each claim's rows of the data export, when kept (`serve`).
     rows: Option<Vec<data::Rows>>,
+    /// The timeline chart, small (home page) and full (timeline): it
+    /// counts claims by month and first topic, which an edit in place
+    /// leaves as they were.
+    charts: [chart::Chart; 2],
 }
 
 impl Prepared {
@@ -197,10 +201,12 @@ impl Prepared {
             .par_iter()
             .map(Value::from_serializable)
             .collect();
+        let chart = |small| chart::timeline_chart(graph, &config.language, small);
         Prepared {
             views,
             summary_values,
             rows: None,
+            charts: [chart(true), chart(false)],
         }
     }
 
@@ -291,6 +297,7 @@ fn render_prepared_to(
             views: &prepared.views,
             view_cx,
             summary_values: &prepared.summary_values,
+            charts: &prepared.charts,
         };
         let errors = Mutex::new(Vec::new());
         let emit = |result: Result<OutputFile, Diagnostic>| {

@@ -50,6 +50,8 @@ pub struct PageBuilder<'a> {
     pub view_cx: &'a ViewContext<'a>,
     /// Per-claim summaries as template values, cloned cheaply into lists.
     pub summary_values: &'a [Value],
+    /// The timeline chart, small and full.
+    pub charts: &'a [super::chart::Chart; 2],
 }
 
 impl PageBuilder<'_> {
@@ -193,10 +195,7 @@ impl PageBuilder<'_> {
         let mut cx = Context::new();
         cx.insert_value("newest", self.claim_list(&newest));
         cx.insert("topics", &self.views.topics);
-        cx.insert(
-            "chart",
-            &super::chart::timeline_chart(self.graph, &self.config.language, true),
-        );
+        cx.insert("chart", &self.charts[0]);
         let meta = self.meta(
             self.config.title.clone(),
             String::new(),
@@ -658,10 +657,7 @@ impl PageBuilder<'_> {
         cx.insert("periods", &periods);
         cx.insert("pagination", &pagination);
         if n == 1 {
-            cx.insert(
-                "chart",
-                &super::chart::timeline_chart(g, &self.config.language, false),
-            );
+            cx.insert("chart", &self.charts[1]);
         }
         let title = if total > 1 {
             self.t("timeline_page")
