@@ -263,6 +263,21 @@ fn publish(state: &server::ServerState, session: &Session) {
     *state.files.write().expect("not poisoned") = Arc::new(session.site.clone());
 }
 
+/// Puts what `update` changed into the served site, in place: a request
+/// being answered keeps the version it started with.
+fn publish_update(state: &server::ServerState, session: &Session, update: &Update) {
+    let mut files = state.files.write().expect("not poisoned");
+    let files = Arc::make_mut(&mut files);
+    for path in &update.changed {
+        if let Some(bytes) = session.site.get(path) {
+            files.insert(path.clone(), bytes.clone());
+        }
+    }
+    for path in &update.removed {
+        files.remove(path);
+    }
+}
+
 /// The pages an update changed or removed, as URL paths under `base`
 /// (`None` when there are so many that every page may as well reload).
 fn changed_pages(update: &Update, base: &str) -> Option<Vec<String>> {
@@ -289,7 +304,7 @@ fn changed_pages(update: &Update, base: &str) -> Option<Vec<String>> {
 
 impl Front for Browser<'_> {
     fn pages(&mut self, session: &Session, update: &Update, _: bool) -> Result<(), String> {
-        publish(self.state, session);
+        publish_update(self.state, session, update);
         let message = if update.css_only() {
             Message::Css
         } else {
@@ -305,7 +320,7 @@ impl Front for Browser<'_> {
         if update.changed.is_empty() && update.removed.is_empty() {
             return Ok(());
         }
-        publish(self.state, session);
+        publish_update(self.state, session, update);
         let pages = changed_pages(update, &self.state.base_path);
         if pages.as_ref().is_none_or(|p| !p.is_empty()) {
             self.state.reloader.broadcast(Message::Reload(pages));
