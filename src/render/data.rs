@@ -156,17 +156,28 @@ impl Rows {
 
     /// Rows in a row, as the export joins them.
     pub fn joined(rows: &[Rows]) -> Rows {
-        let mut json = Vec::with_capacity(rows.iter().map(|r| r.json.len() + 2).sum());
-        for (k, row) in rows.iter().enumerate() {
-            if k > 0 {
-                json.extend_from_slice(b",\n");
-            }
-            json.extend_from_slice(&row.json);
-        }
+        let mut json = Vec::with_capacity(json_size(rows));
+        join_json(rows, &mut json);
         Rows {
             json,
             csv: rows.iter().flat_map(|r| r.csv.iter().copied()).collect(),
         }
+    }
+}
+
+/// The bytes [`join_json`] appends, about.
+fn json_size(rows: &[Rows]) -> usize {
+    rows.iter().map(|r| r.json.len() + 2).sum()
+}
+
+/// Appends the JSON rows of `rows` to `out`, as elements of one array.
+fn join_json(rows: &[Rows], out: &mut Vec<u8>) {
+    let rows = rows.iter().filter(|r| !r.json.is_empty());
+    for (k, row) in rows.enumerate() {
+        if k > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(&row.json);
     }
 }
 
@@ -295,8 +306,7 @@ pub fn claims_json(cx: &ViewContext<'_>, title: &str, base_url: &str, rows: &[Ro
         },
     };
     let head = serde_json::to_vec_pretty(&head).expect("serialisable");
-    let size: usize = rows.iter().map(|r| r.json.len() + 2).sum();
-    let mut out = Vec::with_capacity(head.len() + size + 32);
+    let mut out = Vec::with_capacity(head.len() + json_size(rows) + 32);
     // The head without its closing brace, then the claims.
     escape_markup(&head[..head.len() - 2], &mut out);
     if rows.is_empty() {
@@ -304,13 +314,7 @@ pub fn claims_json(cx: &ViewContext<'_>, title: &str, base_url: &str, rows: &[Ro
         return out;
     }
     out.extend_from_slice(b",\n  \"claims\": [\n");
-    let rows = rows.iter().filter(|r| !r.json.is_empty());
-    for (k, row) in rows.enumerate() {
-        if k > 0 {
-            out.extend_from_slice(b",\n");
-        }
-        out.extend_from_slice(&row.json);
-    }
+    join_json(rows, &mut out);
     out.extend_from_slice(b"\n  ]\n}\n");
     out
 }

@@ -145,20 +145,8 @@ pub fn search_index(records: &[search::SearchRecord]) -> Result<Vec<OutputFile>,
 
 /// Renders the HTML pages whose output paths are in `only` (all when
 /// `None`), the search page and the assets, and when `with_publish` the
-/// feeds, sitemap and data export too (see [`publish`]); not the search
-/// index (see [`search_index`]).
-pub fn render_pages(
-    graph: &Graph,
-    config: &Config,
-    theme: &mut Theme,
-    today: PartialDate,
-    only: Option<&std::collections::BTreeSet<String>>,
-    with_publish: bool,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    collect(|sink| render_selected_to(graph, config, theme, today, only, with_publish, sink))
-}
-
-/// [`render_pages`], into `sink`.
+/// feeds, sitemap and data export too (see [`publish`]), into `sink`; not
+/// the search index (see [`search_index`]).
 pub fn render_selected_to(
     graph: &Graph,
     config: &Config,
@@ -260,7 +248,7 @@ pub struct Input<'a> {
     pub prepared: &'a Prepared,
 }
 
-/// [`render_pages`] from views already prepared.
+/// [`render_selected_to`] from views already prepared, collected.
 pub fn render_prepared(
     input: Input<'_>,
     theme: &mut Theme,

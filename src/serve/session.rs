@@ -228,17 +228,11 @@ const PUBLISHED: [&str; 5] = [
 /// The HTML pages a graph makes, and the feeds that go with its topic and
 /// speaker pages.
 fn page_paths(graph: &Graph, config: &crate::config::Config) -> BTreeSet<String> {
-    let mut pages: BTreeSet<String> = [
-        "index.html",
-        "speakers/index.html",
-        "sources/index.html",
-        "topics/index.html",
-        "timeline/index.html",
-        "404.html",
-    ]
-    .iter()
-    .map(|p| p.to_string())
-    .collect();
+    let mut pages: BTreeSet<String> = ALWAYS
+        .iter()
+        .chain(&["404.html"])
+        .map(|p| p.to_string())
+        .collect();
     let page = |path: String| format!("{path}index.html");
     let timeline = TimelinePages {
         size: config.timeline_page_size,
@@ -582,24 +576,16 @@ impl Session {
             Ok(files) => files,
             Err(diagnostics) => return Some(Err(Failure::new(diagnostics))),
         };
-        let fresh: BTreeMap<String, Arc<Vec<u8>>> = files
-            .into_iter()
-            .map(|f| (f.path, Arc::new(f.bytes)))
-            .collect();
+        let fresh: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
         let mut update = Update::default();
         self.site.retain(|path, _| {
-            let kept = !path.starts_with(BUNDLE) || fresh.contains_key(path);
+            let kept = !path.starts_with(BUNDLE) || fresh.contains(path);
             if !kept {
                 update.removed.push(path.clone());
             }
             kept
         });
-        for (path, bytes) in fresh {
-            if self.site.get(&path) != Some(&bytes) {
-                update.changed.push(path.clone());
-                self.site.insert(path, bytes);
-            }
-        }
+        update.changed = self.put(files);
         update.elapsed = start.elapsed();
         Some(Ok(update))
     }
