@@ -88,9 +88,9 @@ fn is_list(page: &str) -> bool {
 
 /// Keeps the search index off the reload path. Pagefind takes seconds on a
 /// large site (about 40 s at 10,000 claims), so the site is served at once
-/// and indexed in the background, on one thread of low priority (Pagefind's
-/// own parallel work included); edits made meanwhile are indexed together
-/// once it is free.
+/// and indexed in the background, at low priority (the thread that indexes
+/// and the one it starts for the second bundle); edits made meanwhile are
+/// indexed together once it is free.
 #[derive(Default)]
 struct SearchIndexer {
     /// The records of the newest index asked for; `None` before the first
