@@ -294,6 +294,45 @@ fn a_linked_claim_file_follows_its_target() {
     finish_and_compare(&mut session, &options, "an edit of a linked claim's target");
 }
 
+/// A claim's body shows on its own page alone: an edit of the body alone
+/// renders that page and nothing else, and the site is still what a full
+/// build writes.
+#[test]
+fn an_edit_of_a_body_renders_the_claims_page_alone() {
+    let site = fixture("full");
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let claim = "claims/jobs/half-of-jobs-automated.md";
+    let text = site.read(claim);
+    site.write(claim, &format!("{text}\nA paragraph about *wages*.\n"));
+    let update = session
+        .rebuild(&saved(&site, claim))
+        .expect("the edit builds");
+    let lists = session.finish_rebuild().expect("the rebuild finishes");
+    assert_eq!(update.rendered + lists.rendered, 1, "{update:?} {lists:?}");
+    let mut changed = update.changed.clone();
+    changed.extend(lists.changed);
+    assert_eq!(changed, ["claims/half-of-jobs-automated/index.html"]);
+    assert!(
+        String::from_utf8_lossy(&session.site["claims/half-of-jobs-automated/index.html"])
+            .contains("<em>wages</em>")
+    );
+    finish_and_compare(&mut session, &options, "a paragraph added");
+
+    // The same edit to the front matter is not one of the body alone.
+    let text = site.read(claim);
+    site.write(claim, &text.replacen("\nclaim: ", "\nclaim: Now ", 1));
+    let update = session
+        .rebuild(&saved(&site, claim))
+        .expect("the edit builds");
+    let lists = session.finish_rebuild().expect("the rebuild finishes");
+    assert!(update.rendered + lists.rendered > 1, "{update:?} {lists:?}");
+    finish_and_compare(&mut session, &options, "a statement edited");
+}
+
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
     let site = fixture("full");

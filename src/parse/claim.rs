@@ -30,7 +30,7 @@ pub const CLAIM_KINDS: &[&str] = &["opinion", "prediction", "statistic", "announ
 pub const STATUSES: &[&str] = &["open", "confirmed", "refuted", "mixed", "unverifiable"];
 
 /// One sourced statement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     pub id: String,
     pub path: String,

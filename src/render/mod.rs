@@ -304,9 +304,9 @@ fn render_prepared_to(
                 }
             },
         );
-        // The search page lists every speaker and topic with its claim count:
-        // like the data files, it follows any change, so it is always rendered.
-        if config.search {
+        // The search page lists every speaker and topic with its claim count.
+        let search_page = format!("{}index.html", search::PAGE);
+        if config.search && only.is_none_or(|pages| pages.contains(&search_page)) {
             emit(search::search_page(theme, config, view_cx));
         }
         let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -5,8 +5,8 @@
 //! and topics, on the pages of every claim related to it (both directions),
 //! and on the topic pages where it stands in a contradiction. A speaker,
 //! source or topic appears on its own page and wherever its claims appear.
-//! The home page, the timeline and the three index pages list or count
-//! everything and are always rendered; so are the site feed, the sitemap
+//! The home page, the timeline, the three index pages and the search page
+//! list or count everything and are always rendered; so are the site feed, the sitemap
 //! and the data files, while a topic's or speaker's feed follows its page.
 //! A change in how many records there are changes the
 //! counts every page shows, so it affects everything.
@@ -53,13 +53,16 @@ pub enum Affected {
     Pages(BTreeSet<String>),
 }
 
-/// Pages always rendered after any content change.
-pub const ALWAYS: [&str; 5] = [
+/// Pages always rendered after any content change (the search page, which
+/// counts the claims of every speaker, topic, kind and status, is made
+/// only when the site has search).
+pub const ALWAYS: [&str; 6] = [
     "index.html",
     "timeline/index.html",
     "speakers/index.html",
     "sources/index.html",
     "topics/index.html",
+    "search/index.html",
 ];
 
 /// `timeline_page_size` is the site's `timeline_page_size`.

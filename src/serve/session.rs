@@ -76,6 +76,22 @@ struct Pending {
     lists: BTreeSet<String>,
 }
 
+/// Claims edited in place.
+struct Patched {
+    changed: Changed,
+    /// Whether only their bodies changed.
+    bodies_only: bool,
+}
+
+/// Whether two versions of a claim differ in their body alone.
+fn same_but_body(a: &Claim, b: &Claim) -> bool {
+    let without_body = |c: &Claim| Claim {
+        body: String::new(),
+        ..c.clone()
+    };
+    without_body(a) == without_body(b)
+}
+
 /// Whether a page lists a large share of all claims (the home page, the
 /// timeline's pages, the three indexes and the topic pages), and so takes
 /// longest.
@@ -338,16 +354,26 @@ impl Session {
             files => Err(files),
         };
         let in_place = patched.is_ok();
-        let (changed, before) = match patched {
-            Ok(changed) => (changed, None),
+        let (changed, before, bodies_only) = match patched {
+            Ok(patched) => (patched.changed, None, patched.bodies_only),
             Err(files) => {
                 let (changed, before) = self.relink(files)?;
-                (changed, Some(before))
+                (changed, Some(before), false)
             }
         };
         self.unrendered = true;
+        // A claim's body is shown on its own page only: not in lists,
+        // feeds, the sitemap or the data export.
+        let bodies_only = bodies_only && !self.custom_templates;
         let affected = if self.custom_templates || unrendered {
             Affected::Everything
+        } else if bodies_only {
+            Affected::Pages(
+                changed
+                    .iter()
+                    .map(|(_, id)| format!("{}index.html", claim_path(id)))
+                    .collect(),
+            )
         } else {
             affected_pages(
                 before.as_ref().unwrap_or(&self.graph),
@@ -397,7 +423,7 @@ impl Session {
             });
         }
         update.changed = self.put(files);
-        self.unpublished = Some(Pending { only, lists });
+        self.unpublished = (!bodies_only).then_some(Pending { only, lists });
         self.stale = false;
         self.unrendered = false;
         update.elapsed = start.elapsed();
@@ -425,7 +451,7 @@ impl Session {
     /// version replaces the old in the graph, and nothing is checked or
     /// linked again. Returns the changed claims, or gives the files back
     /// (having changed nothing) when the site must be checked again.
-    fn patch_claims(&mut self, files: Vec<InputFile>) -> Result<Changed, Vec<InputFile>> {
+    fn patch_claims(&mut self, files: Vec<InputFile>) -> Result<Patched, Vec<InputFile>> {
         let Some(edited) = self.edited_claims(&files) else {
             return Err(files);
         };
@@ -447,6 +473,7 @@ impl Session {
             }
             versions.push((i, reparsed));
         }
+        let bodies_only = versions.iter().all(|(_, r)| same_but_body(&r.old, &r.new));
         let mut changed = Changed::new();
         let mut indexes = Vec::new();
         for (i, reparsed) in versions {
@@ -458,7 +485,10 @@ impl Session {
         self.prepared
             .update_claims(&self.graph, &self.config, self.today, &indexes);
         self.files = files;
-        Ok(changed)
+        Ok(Patched {
+            changed,
+            bodies_only,
+        })
     }
 
     /// The files of `files` whose text differs from the last build's, with
