@@ -64,12 +64,12 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) 
         .filter(|p| p.to_string_lossy().contains("/_"))
         .collect();
     let pick = |rng: &mut Rng, list: &[&PathBuf]| list[rng.below(list.len())].clone();
-    match rng.below(11) {
+    match rng.below(12) {
         0 | 1 => {
             let path = pick(rng, &claims);
             let text = fs::read_to_string(&path).unwrap().replacen(
                 "\nclaim: ",
-                &format!("\nclaim: Edit {step}: "),
+                &format!("\nclaim: Edit {step}, "),
                 1,
             );
             // An editor's safe write: a temporary file renamed over the original.
@@ -153,6 +153,28 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) 
             };
             fs::write(&path, text).unwrap();
             (format!("change the date of {}", path.display()), vec![path])
+        }
+        10 => {
+            // When it was last changed: the sitemap and feeds show it.
+            let path = pick(rng, &claims);
+            let text = fs::read_to_string(&path).unwrap();
+            let updated = format!(
+                "\nupdated: 2026-{:02}-{:02}\n",
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
+            let text: String = match text.split_once("\nupdated: ") {
+                Some((head, rest)) => {
+                    let rest = rest.split_once('\n').map_or("", |(_, r)| r);
+                    format!("{head}{updated}{rest}")
+                }
+                None => text.replacen("\nclaim: ", &format!("{updated}claim: "), 1),
+            };
+            fs::write(&path, text).unwrap();
+            (
+                format!("change when {} was updated", path.display()),
+                vec![path],
+            )
         }
         _ => {
             let path = pick(rng, &claims);
@@ -335,7 +357,49 @@ fn an_edit_of_a_body_renders_the_claims_page_alone() {
 
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
+    random_edits(0, 0x5eed_c1a1_0000_0001, 80);
+}
+
+/// With more claims than the home page and the site's feed show, so that
+/// many edits leave those alone.
+#[test]
+fn random_edits_of_a_longer_site_rebuild_to_what_a_full_build_writes() {
+    random_edits(70, 0x5eed_c1a1_0000_0002, 60);
+}
+
+/// `extra` generated claims beside the `full` fixture's, with dates over
+/// eight years and contradictions, then `steps` random changes, each
+/// compared with a full build.
+fn random_edits(extra: usize, seed: u64, steps: usize) {
     let site = fixture("full");
+    let speakers = ["ada-lee", "bo-chen", "acme-labs"];
+    let sources = ["labour-blog", "acme-report-2024"];
+    let topics = [
+        "[ai-and-jobs]",
+        "[compute-cost]",
+        "[ai-and-jobs, compute-cost]",
+    ];
+    let kinds = ["opinion", "statistic", "announcement"];
+    for n in 0..extra {
+        let contradicts = if n >= 3 && n % 4 == 0 {
+            format!("contradicts: [generated-{}]\n", n - 3)
+        } else {
+            String::new()
+        };
+        site.write(
+            &format!("claims/generated/generated-{n}.md"),
+            &format!(
+                "---\nclaim: Generated claim {n}.\nspeaker: {}\ndate: {}-{:02}\nsource: {}\n\
+                 topics: {}\nkind: {}\n{contradicts}---\nBody of claim {n}.\n",
+                speakers[n % 3],
+                2018 + n % 8,
+                1 + n % 12,
+                sources[n % 2],
+                topics[n % 3],
+                kinds[n % 3],
+            ),
+        );
+    }
     // Timeline pages of two claims, so that edits move claims between them.
     let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
     site.write("claimbase.toml", &config);
@@ -348,7 +412,7 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
     if let Some(indexed) = session.search_update(true) {
         indexed.expect("the search index builds");
     }
-    let mut rng = Rng(0x5eed_c1a1_0000_0001);
+    let mut rng = Rng(seed);
     // Everything changed: the whole content is read again.
     let everything = Changes {
         content: true,
@@ -356,7 +420,7 @@ fn random_edits_rebuild_to_what_a_full_build_writes() {
     };
     let layout = layout(&site);
     let (mut partial, mut in_place) = (0, 0);
-    for step in 0..80 {
+    for step in 0..steps {
         let saved = snapshot(&content);
         let (what, paths) = mutate(&mut rng, &content, step);
         let before = session.site.clone();

@@ -32,6 +32,17 @@ pub struct FeedSpec<'a> {
     pub claims: &'a [usize],
 }
 
+impl FeedSpec<'_> {
+    /// The claims the feed shows: the newest first, by the date they
+    /// last changed, then by position (which is date order).
+    pub fn entries(&self, graph: &Graph) -> Vec<usize> {
+        let mut entries: Vec<usize> = self.claims.to_vec();
+        entries.sort_by_key(|&i| std::cmp::Reverse((changed(graph, i), i)));
+        entries.truncate(FEED_SIZE);
+        entries
+    }
+}
+
 pub fn atom_feed(
     graph: &Graph,
     cx: &ViewContext<'_>,
@@ -50,10 +61,7 @@ pub fn atom_feed(
             path.trim_end_matches('/').replace('/', ":")
         ),
     };
-    // Newest first: by date, then by position (which is date order).
-    let mut entries: Vec<usize> = spec.claims.to_vec();
-    entries.sort_by_key(|&i| std::cmp::Reverse((changed(graph, i), i)));
-    entries.truncate(FEED_SIZE);
+    let entries = spec.entries(graph);
     let updated = entries.iter().map(|&i| changed(graph, i)).max();
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");

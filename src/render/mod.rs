@@ -298,7 +298,8 @@ fn render_prepared_to(
             || builder.render_all(only, &emit),
             || {
                 if with_publish {
-                    publish_files(graph, config, view_cx, only, prepared.rows.as_deref())
+                    let rows = prepared.rows.as_deref();
+                    publish_files(graph, config, view_cx, only, rows, &Publish::All)
                 } else {
                     Vec::new()
                 }
@@ -371,15 +372,32 @@ impl SiteView {
     }
 }
 
+/// Which of the feeds, sitemap, robots.txt and data files a rebuild makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Publish {
+    /// All of them (the feeds of the pages it renders).
+    All,
+    /// None: nothing they show changed.
+    Nothing,
+    /// After claims were edited in place, with the same dates: the data
+    /// files, and the feeds listing any of these claims (by index). The
+    /// sitemap, whose pages and dates are the same, is left as it was.
+    Showing(Vec<usize>),
+}
+
 /// The feeds, sitemap, robots.txt and data export alone, for a rebuild
 /// that rendered its pages without them (`only` as given to it).
 pub fn publish(
     input: Input<'_>,
     only: Option<&std::collections::BTreeSet<String>>,
+    what: &Publish,
 ) -> Vec<OutputFile> {
+    if *what == Publish::Nothing {
+        return Vec::new();
+    }
     let (graph, config, rows) = (input.graph, input.config, input.prepared.rows.as_deref());
     with_view_context(graph, config, input.today, |cx| {
-        publish_files(graph, config, cx, only, rows)
+        publish_files(graph, config, cx, only, rows, what)
     })
 }
 
@@ -414,6 +432,7 @@ fn publish_files(
     cx: &ViewContext<'_>,
     only: Option<&std::collections::BTreeSet<String>>,
     rows: Option<&[data::Rows]>,
+    what: &Publish,
 ) -> Vec<OutputFile> {
     use feed::{FeedSpec, SitemapEntry, atom_feed};
     use views::{claim_path, source_path, speaker_path, topic_path};
@@ -448,6 +467,9 @@ fn publish_files(
             claims: &graph.by_speaker[s],
         });
     }
+    if let Publish::Showing(edited) = what {
+        feeds.retain(|spec| spec.entries(graph).iter().any(|i| edited.contains(i)));
+    }
     let absolute = config.absolute_base();
     let (feeds, (json, csv)) = rayon::join(
         || {
@@ -475,6 +497,10 @@ fn publish_files(
     files.extend(feeds);
     files.push(OutputFile::new("claims.json", json));
     files.push(OutputFile::new("claims.csv", csv));
+    files.push(OutputFile::new("robots.txt", feed::robots(config)));
+    if let Publish::Showing(_) = what {
+        return files;
+    }
 
     let changed = |i: usize| {
         let c = &graph.claims[i];
@@ -532,6 +558,5 @@ fn publish_files(
         "sitemap.xml",
         feed::sitemap(config, &entries),
     ));
-    files.push(OutputFile::new("robots.txt", feed::robots(config)));
     files
 }

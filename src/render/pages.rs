@@ -191,7 +191,7 @@ impl PageBuilder<'_> {
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
-        let newest: Vec<usize> = (0..self.graph.claims.len()).rev().take(10).collect();
+        let newest: Vec<usize> = newest_on_home(self.graph.claims.len()).rev().collect();
         let mut cx = Context::new();
         cx.insert_value("newest", self.claim_list(&newest));
         cx.insert("topics", &self.views.topics);
@@ -690,4 +690,10 @@ impl PageBuilder<'_> {
         );
         self.page("404.html", "404.html".into(), meta, Context::new())
     }
+}
+
+/// The claims the home page lists, of `claims` in date order: the ten
+/// newest.
+pub fn newest_on_home(claims: usize) -> std::ops::Range<usize> {
+    claims.saturating_sub(10)..claims
 }

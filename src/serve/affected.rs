@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::graph::Graph;
 use crate::load::{FileKind, InputFile};
+use crate::render::pages::newest_on_home;
 use crate::render::views::{
     TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
 };
@@ -155,6 +156,40 @@ pub fn affected_pages(
         pages.insert(page(timeline_path(n)));
     }
     Affected::Pages(pages)
+}
+
+/// The pages that claims edited in place show on (see
+/// `Session::patch_claims`): with the same date, speakers, sources, topics
+/// and relations, every count, chart and order stays as it was, so only
+/// the pages listing or linking those claims change; and the search page,
+/// which counts claims by kind and status, when `kinds_or_statuses` of
+/// them changed.
+pub fn affected_in_place(
+    g: &Graph,
+    edited: &[usize],
+    kinds_or_statuses: bool,
+    timeline_page_size: usize,
+) -> BTreeSet<String> {
+    let mut pages = BTreeSet::new();
+    let mut shown = BTreeSet::new();
+    for &i in edited {
+        touch_claim(g, i, &mut pages, &mut shown);
+    }
+    let timeline = TimelinePages {
+        size: timeline_page_size,
+        claims: g.claims.len(),
+    };
+    let home = newest_on_home(g.claims.len());
+    for &i in &shown {
+        pages.insert(format!("{}index.html", timeline_path(timeline.page_of(i))));
+        if home.contains(&i) {
+            pages.insert("index.html".to_string());
+        }
+    }
+    if kinds_or_statuses {
+        pages.insert("search/index.html".to_string());
+    }
+    pages
 }
 
 /// Every page that shows claim `i` of graph `g` (its timeline page is

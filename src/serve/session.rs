@@ -10,7 +10,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::affected::{ALWAYS, Affected, Changed, affected_pages, changed_records};
+use super::affected::{
+    ALWAYS, Affected, Changed, affected_in_place, affected_pages, changed_records,
+};
 use super::watch::Changes;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
@@ -25,7 +27,7 @@ use crate::render::views::{
     TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
 };
 use crate::render::{
-    Input, OutputFile, Prepared, publish, render_prepared, search_index, search_records,
+    Input, OutputFile, Prepared, Publish, publish, render_prepared, search_index, search_records,
 };
 use crate::{BuildOptions, Failure, check_cached, check_files};
 
@@ -74,13 +76,21 @@ struct Pending {
     only: Option<BTreeSet<String>>,
     /// Of those, the pages that list many claims, still to render.
     lists: BTreeSet<String>,
+    /// Which of the feeds, sitemap and data files to make.
+    publish: Publish,
 }
 
 /// Claims edited in place.
 struct Patched {
     changed: Changed,
+    /// Their indexes in the graph.
+    indexes: Vec<usize>,
     /// Whether only their bodies changed.
     bodies_only: bool,
+    /// Whether the kind or status of any changed.
+    kinds_or_statuses: bool,
+    /// Whether the date each last changed (`updated`) is the same.
+    updated_alike: bool,
 }
 
 /// Whether two versions of a claim differ in their body alone.
@@ -354,33 +364,41 @@ impl Session {
             files => Err(files),
         };
         let in_place = patched.is_ok();
-        let (changed, before, bodies_only) = match patched {
-            Ok(patched) => (patched.changed, None, patched.bodies_only),
-            Err(files) => {
-                let (changed, before) = self.relink(files)?;
-                (changed, Some(before), false)
-            }
+        let (before, patched) = match patched {
+            Ok(patched) => (None, Some(patched)),
+            Err(files) => (Some(self.relink(files)?), None),
         };
         self.unrendered = true;
-        // A claim's body is shown on its own page only: not in lists,
-        // feeds, the sitemap or the data export.
-        let bodies_only = bodies_only && !self.custom_templates;
-        let affected = if self.custom_templates || unrendered {
-            Affected::Everything
-        } else if bodies_only {
-            Affected::Pages(
-                changed
-                    .iter()
-                    .map(|(_, id)| format!("{}index.html", claim_path(id)))
-                    .collect(),
-            )
-        } else {
-            affected_pages(
-                before.as_ref().unwrap_or(&self.graph),
-                &self.graph,
-                &changed,
-                self.config.timeline_page_size,
-            )
+        let mut publish = Publish::All;
+        let affected = match (&before, patched) {
+            _ if self.custom_templates || unrendered => Affected::Everything,
+            (Some((changed, before)), _) => {
+                affected_pages(before, &self.graph, changed, self.config.timeline_page_size)
+            }
+            // A claim's body is shown on its own page only: not in lists,
+            // feeds, the sitemap or the data export.
+            (None, Some(patched)) if patched.bodies_only => {
+                publish = Publish::Nothing;
+                Affected::Pages(
+                    patched
+                        .changed
+                        .iter()
+                        .map(|(_, id)| format!("{}index.html", claim_path(id)))
+                        .collect(),
+                )
+            }
+            (None, Some(patched)) => {
+                if patched.updated_alike {
+                    publish = Publish::Showing(patched.indexes.clone());
+                }
+                Affected::Pages(affected_in_place(
+                    &self.graph,
+                    &patched.indexes,
+                    patched.kinds_or_statuses,
+                    self.config.timeline_page_size,
+                ))
+            }
+            (None, None) => unreachable!("a rebuild either patches or links again"),
         };
         // The pages first, and of those the lists of many claims last: they
         // follow in `finish_rebuild`, after the browser has the change.
@@ -423,7 +441,11 @@ impl Session {
             });
         }
         update.changed = self.put(files);
-        self.unpublished = (!bodies_only).then_some(Pending { only, lists });
+        self.unpublished = Some(Pending {
+            only,
+            lists,
+            publish,
+        });
         self.stale = false;
         self.unrendered = false;
         update.elapsed = start.elapsed();
@@ -473,7 +495,10 @@ impl Session {
             }
             versions.push((i, reparsed));
         }
-        let bodies_only = versions.iter().all(|(_, r)| same_but_body(&r.old, &r.new));
+        let alike = |f: fn(&Claim, &Claim) -> bool| versions.iter().all(|(_, r)| f(&r.old, &r.new));
+        let bodies_only = alike(same_but_body);
+        let kinds_or_statuses = !alike(|a, b| (a.kind, a.status) == (b.kind, b.status));
+        let updated_alike = alike(|a, b| a.updated == b.updated);
         let mut changed = Changed::new();
         let mut indexes = Vec::new();
         for (i, reparsed) in versions {
@@ -487,7 +512,10 @@ impl Session {
         self.files = files;
         Ok(Patched {
             changed,
+            indexes,
             bodies_only,
+            kinds_or_statuses,
+            updated_alike,
         })
     }
 
@@ -556,7 +584,12 @@ impl Session {
     pub fn finish_rebuild(&mut self) -> Result<Update, Failure> {
         let start = Instant::now();
         let mut update = Update::default();
-        if let Some(Pending { only, lists }) = self.unpublished.take() {
+        if let Some(Pending {
+            only,
+            lists,
+            publish: what,
+        }) = self.unpublished.take()
+        {
             let input = Input {
                 graph: &self.graph,
                 config: &self.config,
@@ -571,7 +604,7 @@ impl Session {
                     }
                     render_prepared(input, theme, Some(&lists), false)
                 },
-                || publish(input, only.as_ref()),
+                || publish(input, only.as_ref(), &what),
             );
             let pages = pages.map_err(|diagnostics| {
                 self.unrendered = true;
