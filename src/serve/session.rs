@@ -80,6 +80,15 @@ struct Pending {
     publish: Publish,
 }
 
+/// What a rebuild found changed.
+enum Edit {
+    /// Claims edited in place.
+    InPlace(Patched),
+    /// The site checked and linked again: the changed records, and the
+    /// graph before.
+    Relinked(Changed, Box<Graph>),
+}
+
 /// Claims edited in place.
 struct Patched {
     changed: Changed,
@@ -363,21 +372,24 @@ impl Session {
             Some(files) if !unrendered => self.patch_claims(files).map_err(Some),
             files => Err(files),
         };
-        let in_place = patched.is_ok();
-        let (before, patched) = match patched {
-            Ok(patched) => (None, Some(patched)),
-            Err(files) => (Some(self.relink(files)?), None),
+        let edit = match patched {
+            Ok(patched) => Edit::InPlace(patched),
+            Err(files) => {
+                let (changed, before) = self.relink(files)?;
+                Edit::Relinked(changed, Box::new(before))
+            }
         };
+        let in_place = matches!(edit, Edit::InPlace(_));
         self.unrendered = true;
         let mut publish = Publish::All;
-        let affected = match (&before, patched) {
+        let affected = match &edit {
             _ if self.custom_templates || unrendered => Affected::Everything,
-            (Some((changed, before)), _) => {
+            Edit::Relinked(changed, before) => {
                 affected_pages(before, &self.graph, changed, self.config.timeline_page_size)
             }
             // A claim's body is shown on its own page only: not in lists,
             // feeds, the sitemap or the data export.
-            (None, Some(patched)) if patched.bodies_only => {
+            Edit::InPlace(patched) if patched.bodies_only => {
                 publish = Publish::Nothing;
                 Affected::Pages(
                     patched
@@ -387,7 +399,7 @@ impl Session {
                         .collect(),
                 )
             }
-            (None, Some(patched)) => {
+            Edit::InPlace(patched) => {
                 if patched.updated_alike {
                     publish = Publish::Showing(patched.indexes.clone());
                 }
@@ -398,7 +410,6 @@ impl Session {
                     self.config.timeline_page_size,
                 ))
             }
-            (None, None) => unreachable!("a rebuild either patches or links again"),
         };
         // The pages first, and of those the lists of many claims last: they
         // follow in `finish_rebuild`, after the browser has the change.
@@ -427,7 +438,7 @@ impl Session {
         // the pages the new graph still makes are kept (an edit in place
         // removes none). The search index is replaced when the indexer has
         // the new one, the lists, feeds and data files by `finish_rebuild`.
-        if before.is_some() {
+        if !in_place {
             let mut keep = page_paths(&self.graph, &self.config);
             keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
             keep.extend(files.iter().map(|f| f.path.clone()));
