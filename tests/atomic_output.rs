@@ -110,6 +110,23 @@ fn a_template_with_a_missing_include() {
     );
 }
 
+/// A claim in a list is rendered by `partials/claim-item.html` on its own:
+/// an error there is reported at the partial, once.
+#[test]
+fn a_claim_item_partial_with_an_unknown_variable() {
+    assert_failed_build_keeps_output(
+        |site| {
+            site.write(
+                "templates/partials/claim-item.html",
+                "<li>\n  {{ item.claim }} {{ item.speeker }}\n</li>\n",
+            )
+        },
+        &[
+            "templates/partials/claim-item.html:2:28: error: template error: Field `speeker` is not defined. Available fields: claim, date, draft, id, kind, kind_label, overdue, source, speakers, status, status_label, topics, url",
+        ],
+    );
+}
+
 /// A file where the build puts its staging folder (`.output.claimbase-new`
 /// beside `output/`) makes writing fail. The file is not claimbase's, so it
 /// is not deleted either.

@@ -161,6 +161,44 @@ fn relations_show_on_both_claims() {
     );
 }
 
+/// A site's own `partials/claim-item.html` is how a claim shows in every
+/// list: the home page, the timeline, topic, speaker and source pages, and
+/// a claim's related claims.
+#[test]
+fn a_sites_claim_item_partial_shows_in_every_list() {
+    let site = fixture("full");
+    site.write(
+        "templates/partials/claim-item.html",
+        "<li class=\"mine\"><a href=\"{{ item.url }}\">{{ item.claim }}</a> ({{ item.kind_label }}, {{ site.title }})</li>\n",
+    );
+    let out = site.build();
+    for url in [
+        "",
+        "timeline/",
+        "topics/ai-and-jobs/",
+        "speakers/ada-lee/",
+        "sources/acme-report-2024/",
+        "claims/jobs-will-keep-growing/",
+    ] {
+        let page = out.page(url);
+        let items = page.texts("li.mine");
+        assert!(
+            !items.is_empty(),
+            "{url}: no claim in the site's own partial"
+        );
+        assert!(
+            page.texts("li.claim-item").is_empty(),
+            "{url}: a claim in the built-in partial"
+        );
+        assert!(
+            items.iter().all(|t| t.contains("Full Fixture")),
+            "{url}: {items:?}"
+        );
+    }
+    let half = out.page("claims/jobs-will-keep-growing/");
+    assert!(half.links_in("li.mine a").contains(&HALF.to_string()));
+}
+
 #[test]
 fn a_draft_is_left_out_unless_built_with_drafts() {
     let site = fixture("full");

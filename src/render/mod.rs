@@ -15,7 +15,7 @@ pub mod templates;
 pub mod views;
 pub mod watchdog;
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -171,8 +171,12 @@ pub fn render_selected_to(
 /// edit changed.
 pub struct Prepared {
     views: views::Views,
-    /// Each claim's summary as a template value, cloned cheaply into lists.
+    /// Each claim's summary as a template value.
     summary_values: Vec<Value>,
+    /// Each claim as `item` in lists: its summary with `html`, the summary
+    /// rendered by `partials/claim-item.html`; made on the first render
+    /// that needs it (see [`Prepared::items`]).
+    items: Vec<OnceLock<Value>>,
     /// Each claim's rows of the data export, when kept (`serve`).
     rows: Option<Vec<data::Rows>>,
     /// The timeline chart, small (home page) and full (timeline): it
@@ -191,6 +195,7 @@ impl Prepared {
             .collect();
         let chart = |small| chart::timeline_chart(graph, &config.language, small);
         Prepared {
+            items: (0..graph.claims.len()).map(|_| OnceLock::new()).collect(),
             views,
             summary_values,
             rows: None,
@@ -229,12 +234,45 @@ impl Prepared {
             for &i in changed {
                 let summary = cx.claim_summary(&graph.claims[i]);
                 self.summary_values[i] = Value::from_serializable(&summary);
+                self.items[i] = OnceLock::new();
                 self.views.claims[i] = summary;
                 if let Some(rows) = &mut self.rows {
                     rows[i] = data::Rows::new(graph, cx, absolute.as_deref(), i);
                 }
             }
         });
+    }
+}
+
+impl Prepared {
+    /// Every claim as `item` in lists, rendering the items not made yet
+    /// with `theme`: a claim is rendered once, not once per list showing
+    /// it. `partials/claim-item.html` sees `item`, `t` and `site`.
+    fn items(&self, theme: &Theme) -> Result<Vec<Value>, Vec<Diagnostic>> {
+        const PARTIAL: &str = "partials/claim-item.html";
+        let made: Vec<Result<Value, Diagnostic>> = self
+            .items
+            .par_iter()
+            .zip(self.summary_values.par_iter())
+            .map(|(cell, summary)| {
+                if let Some(item) = cell.get() {
+                    return Ok(item.clone());
+                }
+                let mut cx = Context::new();
+                cx.insert_value("item", summary.clone());
+                let html = theme.render(PARTIAL, &cx)?;
+                let mut map = summary.clone().into_map().unwrap_or_default();
+                map.insert("html".into(), Value::safe_string(&html));
+                Ok(cell.get_or_init(|| Value::from(map)).clone())
+            })
+            .collect();
+        let mut errors: Vec<Diagnostic> = made.iter().filter_map(|r| r.clone().err()).collect();
+        if errors.is_empty() {
+            return Ok(made.into_iter().flatten().collect());
+        }
+        errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
+        errors.dedup();
+        Err(errors)
     }
 }
 
@@ -278,13 +316,14 @@ fn render_prepared_to(
         globals.insert("site", &SiteView::new(config, graph));
         globals.insert("t", &i18n::translations(&config.language));
 
+        let items = prepared.items(theme)?;
         let builder = pages::PageBuilder {
             graph,
             config,
             theme,
             views: &prepared.views,
             view_cx,
-            summary_values: &prepared.summary_values,
+            items: &items,
             charts: &prepared.charts,
         };
         let errors = Mutex::new(Vec::new());

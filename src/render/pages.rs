@@ -48,8 +48,9 @@ pub struct PageBuilder<'a> {
     pub theme: &'a Theme,
     pub views: &'a Views,
     pub view_cx: &'a ViewContext<'a>,
-    /// Per-claim summaries as template values, cloned cheaply into lists.
-    pub summary_values: &'a [Value],
+    /// Every claim as `item` in lists (its summary, and its `html`),
+    /// cloned cheaply into them.
+    pub items: &'a [Value],
     /// The timeline chart, small and full.
     pub charts: &'a [super::chart::Chart; 2],
 }
@@ -109,7 +110,7 @@ impl PageBuilder<'_> {
         Value::from(
             indexes
                 .iter()
-                .map(|&i| self.summary_values[i].clone())
+                .map(|&i| self.items[i].clone())
                 .collect::<Vec<_>>(),
         )
     }
@@ -220,11 +221,7 @@ impl PageBuilder<'_> {
         let g = self.graph;
         let claim = &g.claims[i];
         let links = &g.links[i];
-        let summaries = |list: &[usize]| {
-            list.iter()
-                .map(|&j| self.views.claims[j].clone())
-                .collect::<Vec<_>>()
-        };
+        let summaries = |list: &[usize]| list.iter().map(|&j| self.items[j].clone()).collect();
         let relations: Vec<RelationGroup> = [
             ("supports", &links.supports),
             ("supported_by", &links.supported_by),
@@ -497,8 +494,8 @@ impl PageBuilder<'_> {
         let positions: Vec<Position> = pairs
             .iter()
             .map(|&(a, b)| Position {
-                left: self.summary_values[a].clone(),
-                right: self.summary_values[b].clone(),
+                left: self.items[a].clone(),
+                right: self.items[b].clone(),
             })
             .collect();
         let disputes: Vec<Dispute> = super::disputes::group_disputes(&pairs)

@@ -106,7 +106,8 @@ pub struct TopicSummary {
 pub struct RelationGroup {
     pub relation: &'static str,
     pub label: &'static str,
-    pub claims: Vec<ClaimSummary>,
+    /// The claims as `item`s of lists (summary and `html`).
+    pub claims: Vec<tera::Value>,
 }
 
 /// Everything a claim page shows.
