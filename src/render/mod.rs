@@ -137,9 +137,27 @@ pub fn search_records(
     ))
 }
 
+/// The search records of the claims at `indexes`, in that order.
+pub fn search_records_of(
+    graph: &Graph,
+    config: &Config,
+    today: PartialDate,
+    indexes: &[usize],
+) -> Vec<search::SearchRecord> {
+    with_view_context(graph, config, today, |cx| {
+        indexes
+            .iter()
+            .map(|&i| search::claim_record(cx, &graph.claims[i]))
+            .collect()
+    })
+}
+
 /// The search bundles for `records` (a site with no claims still gets
 /// them, so its search page works and finds nothing).
-pub fn search_index(records: &[search::SearchRecord]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn search_index<R>(records: &[R]) -> Result<Vec<OutputFile>, Vec<Diagnostic>>
+where
+    R: std::borrow::Borrow<search::SearchRecord> + Sync,
+{
     search::index_files(records).map_err(|e| vec![search::index_diagnostic(e)])
 }
 

@@ -28,6 +28,7 @@ use crate::render::views::{
 };
 use crate::render::{
     Input, OutputFile, Prepared, Publish, publish, render_prepared, search_index, search_records,
+    search_records_of,
 };
 use crate::{BuildOptions, Failure, check_cached, check_files};
 
@@ -45,6 +46,11 @@ pub struct Session {
     pub site: BTreeMap<String, Arc<Vec<u8>>>,
     pub warnings: Vec<Diagnostic>,
     search: SearchIndexer,
+    /// The search records of the last index asked for (`None`: the site
+    /// has no search, or its records must all be made again).
+    records: Option<Records>,
+    /// Claims edited in place since, whose records are out of date.
+    unindexed: BTreeSet<usize>,
     parsed: ParseCache,
     /// After a rebuild, until [`Session::finish_rebuild`]: what is still
     /// to make.
@@ -79,6 +85,9 @@ struct Pending {
     /// Which of the feeds, sitemap and data files to make.
     publish: Publish,
 }
+
+/// A search record per claim, in graph order, kept between rebuilds.
+type Records = Vec<Arc<SearchRecord>>;
 
 /// What a rebuild found changed.
 enum Edit {
@@ -130,7 +139,7 @@ fn is_list(page: &str) -> bool {
 struct SearchIndexer {
     /// The records of the newest index asked for; `None` before the first
     /// and after one that failed, so that the same records are tried again.
-    records: Option<Arc<Vec<SearchRecord>>>,
+    records: Option<Arc<Records>>,
     running: Option<std::thread::JoinHandle<Result<Vec<OutputFile>, Vec<Diagnostic>>>>,
     /// Asked for while one was running.
     queued: bool,
@@ -140,8 +149,9 @@ struct SearchIndexer {
 impl SearchIndexer {
     /// Indexes `records` unless the newest index asked for has them
     /// (`None`: the site has no search).
-    fn request(&mut self, records: Option<Vec<SearchRecord>>) {
+    fn request(&mut self, records: Option<Records>) {
         let Some(records) = records else { return };
+        // Mostly the same `Arc`s as last time, compared by address.
         if self.records.as_deref() == Some(&records) {
             return;
         }
@@ -307,9 +317,13 @@ impl Session {
         };
         let files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
         let mut search = std::mem::take(search);
-        search.request(search_records(&checked.graph, &config, today));
+        let records = search_records(&checked.graph, &config, today)
+            .map(|records| records.into_iter().map(Arc::new).collect::<Records>());
+        search.request(records.clone());
         Ok(Session {
             search,
+            records,
+            unindexed: BTreeSet::new(),
             parsed,
             prepared,
             stale: false,
@@ -520,6 +534,7 @@ impl Session {
         }
         self.prepared
             .update_claims(&self.graph, &self.config, self.today, &indexes);
+        self.unindexed.extend(&indexes);
         self.files = files;
         Ok(Patched {
             changed,
@@ -571,6 +586,8 @@ impl Session {
         };
         let changed = changed_records(&self.files, &checked.files);
         self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);
+        self.records = None;
+        self.unindexed.clear();
         self.files = checked.files;
         self.warnings = checked.warnings;
         Ok((changed, std::mem::replace(&mut self.graph, checked.graph)))
@@ -632,8 +649,22 @@ impl Session {
     /// Starts indexing the site for search in the background, unless the
     /// index already has its records (see [`Session::search_update`]).
     pub fn index_for_search(&mut self) {
-        self.search
-            .request(search_records(&self.graph, &self.config, self.today));
+        let (graph, config, today) = (&self.graph, &self.config, self.today);
+        let unindexed = std::mem::take(&mut self.unindexed);
+        self.records = match self.records.take() {
+            // Only the claims edited in place since are made again.
+            Some(mut records) => {
+                let indexes: Vec<usize> = unindexed.into_iter().collect();
+                let fresh = search_records_of(graph, config, today, &indexes);
+                for (i, record) in indexes.into_iter().zip(fresh) {
+                    records[i] = Arc::new(record);
+                }
+                Some(records)
+            }
+            None => search_records(graph, config, today)
+                .map(|records| records.into_iter().map(Arc::new).collect()),
+        };
+        self.search.request(self.records.clone());
     }
 
     /// Whether a search index is being built in the background.
