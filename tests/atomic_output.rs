@@ -110,8 +110,8 @@ fn a_template_with_a_missing_include() {
     );
 }
 
-/// A claim in a list is rendered by `partials/claim-item.html` on its own:
-/// an error there is reported at the partial, once.
+/// A site's own `partials/claim-item.html` is included in every list: an
+/// error there is reported at the partial, once.
 #[test]
 fn a_claim_item_partial_with_an_unknown_variable() {
     assert_failed_build_keeps_output(
@@ -122,7 +122,7 @@ fn a_claim_item_partial_with_an_unknown_variable() {
             )
         },
         &[
-            "templates/partials/claim-item.html:2:28: error: template error: Field `speeker` is not defined. Available fields: claim, date, draft, id, kind, kind_label, overdue, source, speakers, status, status_label, topics, url",
+            "templates/partials/claim-item.html:2:28: error: template error: Field `speeker` is not defined. Available fields: claim, date, draft, html, id, kind, kind_label, overdue, source, speakers, status, status_label, topics, url",
         ],
     );
 }

@@ -163,13 +163,13 @@ fn relations_show_on_both_claims() {
 
 /// A site's own `partials/claim-item.html` is how a claim shows in every
 /// list: the home page, the timeline, topic, speaker and source pages, and
-/// a claim's related claims.
+/// a claim's related claims; it sees the variables of the page it is in.
 #[test]
 fn a_sites_claim_item_partial_shows_in_every_list() {
     let site = fixture("full");
     site.write(
         "templates/partials/claim-item.html",
-        "<li class=\"mine\"><a href=\"{{ item.url }}\">{{ item.claim }}</a> ({{ item.kind_label }}, {{ site.title }})</li>\n",
+        "<li class=\"mine\"><a href=\"{{ item.url }}\">{{ item.claim }}</a> ({{ item.kind_label }}, {{ site.title }}, on /{{ page.path }})</li>\n",
     );
     let out = site.build();
     for url in [
@@ -190,10 +190,8 @@ fn a_sites_claim_item_partial_shows_in_every_list() {
             page.texts("li.claim-item").is_empty(),
             "{url}: a claim in the built-in partial"
         );
-        assert!(
-            items.iter().all(|t| t.contains("Full Fixture")),
-            "{url}: {items:?}"
-        );
+        let on = format!("Full Fixture, on /{url})");
+        assert!(items.iter().all(|t| t.ends_with(&on)), "{url}: {items:?}");
     }
     let half = out.page("claims/jobs-will-keep-growing/");
     assert!(half.links_in("li.mine a").contains(&HALF.to_string()));

@@ -265,9 +265,12 @@ impl Prepared {
 impl Prepared {
     /// Every claim as `item` in lists, rendering the items not made yet
     /// with `theme`: a claim is rendered once, not once per list showing
-    /// it. `partials/claim-item.html` sees `item`, `t` and `site`.
+    /// it, by the built-in `partials/claim-item.html`, which uses `item`
+    /// and `t` alone. A site's own version of it may use the variables of
+    /// the page it is in, so `html` is none and each list includes it.
     fn items(&self, theme: &Theme) -> Result<Vec<Value>, Vec<Diagnostic>> {
         const PARTIAL: &str = "partials/claim-item.html";
+        let own = theme.is_changed(PARTIAL);
         let made: Vec<Result<Value, Diagnostic>> = self
             .items
             .par_iter()
@@ -276,11 +279,15 @@ impl Prepared {
                 if let Some(item) = cell.get() {
                     return Ok(item.clone());
                 }
-                let mut cx = Context::new();
-                cx.insert_value("item", summary.clone());
-                let html = theme.render(PARTIAL, &cx)?;
+                let html = if own {
+                    Value::from(())
+                } else {
+                    let mut cx = Context::new();
+                    cx.insert_value("item", summary.clone());
+                    Value::safe_string(&theme.render(PARTIAL, &cx)?)
+                };
                 let mut map = summary.clone().into_map().unwrap_or_default();
-                map.insert("html".into(), Value::safe_string(&html));
+                map.insert("html".into(), html);
                 Ok(cell.get_or_init(|| Value::from(map)).clone())
             })
             .collect();

@@ -60,6 +60,9 @@ pub struct Theme {
     pub tera: Tera,
     /// Template name -> path shown in diagnostics.
     origins: HashMap<String, String>,
+    /// The templates a site's own differ from the built-in ones in (or
+    /// adds).
+    changed: std::collections::HashSet<String>,
     /// Asset path in the output -> bytes (the site's override or built-in).
     pub assets: Vec<(String, Vec<u8>)>,
 }
@@ -80,6 +83,7 @@ impl Theme {
             .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
             .collect();
         let mut diagnostics = Vec::new();
+        let mut changed = std::collections::HashSet::new();
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
                 let Ok(entry) = entry else { continue };
@@ -123,6 +127,10 @@ impl Theme {
                     continue;
                 };
                 origins.insert(name.clone(), shown);
+                let built_in = BUILT_IN.iter().find(|(n, _)| *n == name);
+                if built_in.is_none_or(|(_, t)| *t != text) {
+                    changed.insert(name.clone());
+                }
                 match sources.iter_mut().find(|(n, _)| *n == name) {
                     Some(slot) => slot.1 = text,
                     None => sources.push((name, text)),
@@ -143,11 +151,18 @@ impl Theme {
             Ok(Theme {
                 tera,
                 origins,
+                changed,
                 assets,
             })
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// Whether the site's own template `name` replaces the built-in one
+    /// with other text.
+    pub fn is_changed(&self, name: &str) -> bool {
+        self.changed.contains(name)
     }
 
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {

@@ -89,6 +89,34 @@ struct Pending {
 /// A search record per claim, in graph order, kept between rebuilds.
 type Records = Vec<Arc<SearchRecord>>;
 
+impl Pending {
+    /// What is still to make after both `self` and `later`.
+    fn and(self, later: Pending) -> Pending {
+        let only = match (self.only, later.only) {
+            (Some(mut a), Some(b)) => {
+                a.extend(b);
+                Some(a)
+            }
+            _ => None,
+        };
+        let mut lists = self.lists;
+        lists.extend(later.lists);
+        let publish = match (self.publish, later.publish) {
+            (Publish::Nothing, p) | (p, Publish::Nothing) => p,
+            (Publish::Showing(mut a), Publish::Showing(b)) => {
+                a.extend(b);
+                Publish::Showing(a)
+            }
+            _ => Publish::All,
+        };
+        Pending {
+            only,
+            lists,
+            publish,
+        }
+    }
+}
+
 /// What a rebuild found changed.
 enum Edit {
     /// Claims edited in place.
@@ -132,9 +160,9 @@ fn is_list(page: &str) -> bool {
 
 /// Keeps the search index off the reload path. Pagefind takes seconds on a
 /// large site (about 40 s at 10,000 claims), so the site is served at once
-/// and indexed in the background, at low priority (the thread that indexes
-/// and the one it starts for the second bundle); edits made meanwhile are
-/// indexed together once it is free.
+/// and indexed in the background, in a pool of two threads of low priority
+/// (a bundle each, with Pagefind's own parallel work); edits made meanwhile
+/// are indexed together once it is free.
 #[derive(Default)]
 struct SearchIndexer {
     /// The records of the newest index asked for; `None` before the first
@@ -168,8 +196,9 @@ impl SearchIndexer {
             return;
         };
         if self.pool.is_none() {
+            // Two threads, a bundle each (see `search::index_files`).
             self.pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
+                .num_threads(2)
                 .thread_name(|_| "claimbase-search".into())
                 .start_handler(|_| {
                     // On Linux a thread has its own priority: the rebuilds a
@@ -275,6 +304,7 @@ fn page_paths(graph: &Graph, config: &crate::config::Config) -> BTreeSet<String>
     let mut pages: BTreeSet<String> = ALWAYS
         .iter()
         .chain(&["404.html"])
+        .filter(|p| config.search || !p.starts_with(crate::render::search::PAGE))
         .map(|p| p.to_string())
         .collect();
     let page = |path: String| format!("{path}index.html");
@@ -466,10 +496,15 @@ impl Session {
             });
         }
         update.changed = self.put(files);
-        self.unpublished = Some(Pending {
+        let pending = Pending {
             only,
             lists,
             publish,
+        };
+        // Normally `finish_rebuild` took the last one; if not, both are due.
+        self.unpublished = Some(match self.unpublished.take() {
+            Some(earlier) => earlier.and(pending),
+            None => pending,
         });
         self.stale = false;
         self.unrendered = false;
