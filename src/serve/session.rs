@@ -384,8 +384,9 @@ impl Session {
         let start = Instant::now();
         // A config or template change rebuilds everything, and so does any
         // change after one that failed: until one succeeds, the session's
-        // config and theme are not what is on disk.
-        if changes.config || changes.templates || self.restart {
+        // config and theme are not what is on disk. So does the first
+        // change of a new day, which may make predictions overdue.
+        if changes.config || changes.templates || self.restart || crate::today() != self.today {
             self.restart = true;
             let mut fresh = Session::start_with(self.options.clone(), &mut self.search)?;
             // The last index is served until the new one is ready, unless
