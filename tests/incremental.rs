@@ -251,6 +251,16 @@ fn finish_and_compare(session: &mut Session, options: &BuildOptions, what: &str)
     }
 }
 
+/// A session serving `site`, and the options it was started with.
+fn start(site: &common::Site) -> (BuildOptions, Session) {
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let session = Session::start(options.clone()).expect("the fixture builds");
+    (options, session)
+}
+
 /// The changes the watcher reports when `rel` is saved.
 fn saved(site: &common::Site, rel: &str) -> Changes {
     classify(&layout(site), [site.path(rel).as_path()], |p| p.is_dir())
@@ -261,11 +271,7 @@ fn saved(site: &common::Site, rel: &str) -> Changes {
 #[test]
 fn a_broken_config_fails_every_rebuild_until_it_is_fixed() {
     let site = fixture("full");
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        ..Default::default()
-    };
-    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let (options, mut session) = start(&site);
     let good = site.read("claimbase.toml");
     site.write("claimbase.toml", &format!("{good}titel = \"Typo\"\n"));
     assert!(session.rebuild(&saved(&site, "claimbase.toml")).is_err());
@@ -300,11 +306,7 @@ fn a_linked_claim_file_follows_its_target() {
         site.path("claims/half-of-jobs-linked.md"),
     )
     .unwrap();
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        ..Default::default()
-    };
-    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let (options, mut session) = start(&site);
     let text = site.read(target);
     site.write(
         target,
@@ -322,11 +324,7 @@ fn a_linked_claim_file_follows_its_target() {
 #[test]
 fn an_edit_of_a_body_renders_the_claims_page_alone() {
     let site = fixture("full");
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        ..Default::default()
-    };
-    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let (options, mut session) = start(&site);
     let claim = "claims/jobs/half-of-jobs-automated.md";
     let text = site.read(claim);
     site.write(claim, &format!("{text}\nA paragraph about *wages*.\n"));
@@ -404,11 +402,7 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
     let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
     site.write("claimbase.toml", &config);
     let content = site.path("claims");
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        ..Default::default()
-    };
-    let mut session = Session::start(options.clone()).expect("the fixture builds");
+    let (options, mut session) = start(&site);
     if let Some(indexed) = session.search_update(true) {
         indexed.expect("the search index builds");
     }

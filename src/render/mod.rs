@@ -291,13 +291,14 @@ impl Prepared {
                 Ok(cell.get_or_init(|| Value::from(map)).clone())
             })
             .collect();
-        let mut errors: Vec<Diagnostic> = made.iter().filter_map(|r| r.clone().err()).collect();
+        let (items, errors): (Vec<_>, Vec<_>) = made.into_iter().partition(Result::is_ok);
         if errors.is_empty() {
-            return Ok(made.into_iter().flatten().collect());
+            Ok(items.into_iter().flatten().collect())
+        } else {
+            Err(once_each(
+                errors.into_iter().filter_map(Result::err).collect(),
+            ))
         }
-        errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
-        errors.dedup();
-        Err(errors)
     }
 }
 
@@ -374,12 +375,9 @@ fn render_prepared_to(
         if config.search && only.is_none_or(|pages| pages.contains(&search_page)) {
             emit(search::search_page(theme, config, view_cx));
         }
-        let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+        let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
         if !errors.is_empty() {
-            // One broken template fails every page that uses it: say it once.
-            errors.sort_by(|a, b| (&a.path, a.pos, &a.message).cmp(&(&b.path, b.pos, &b.message)));
-            errors.dedup();
-            return Err(errors);
+            return Err(once_each(errors));
         }
         let mut files = published;
         for (path, bytes) in &theme.assets {
@@ -393,6 +391,14 @@ fn render_prepared_to(
             .try_for_each(sink)
             .map_err(|d| vec![d])
     })
+}
+
+/// Template errors in order, each once: one broken template fails every
+/// page (or item) that uses it.
+fn once_each(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diagnostics::sort(&mut errors);
+    errors.dedup();
+    errors
 }
 
 /// `site` in every template.
