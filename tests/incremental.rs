@@ -226,7 +226,7 @@ fn layout(site: &common::Site) -> Layout {
 /// with a fresh full build.
 fn finish_and_compare(session: &mut Session, options: &BuildOptions, what: &str) {
     session
-        .finish_rebuild()
+        .finish_rebuild(None)
         .expect("the lists, feeds and data files render");
     session.index_for_search();
     // The search index follows in the background; wait for it.
@@ -331,7 +331,7 @@ fn an_edit_of_a_body_renders_the_claims_page_alone() {
     let update = session
         .rebuild(&saved(&site, claim))
         .expect("the edit builds");
-    let lists = session.finish_rebuild().expect("the rebuild finishes");
+    let lists = session.finish_rebuild(None).expect("the rebuild finishes");
     assert_eq!(update.rendered + lists.rendered, 1, "{update:?} {lists:?}");
     let mut changed = update.changed.clone();
     changed.extend(lists.changed);
@@ -348,7 +348,7 @@ fn an_edit_of_a_body_renders_the_claims_page_alone() {
     let update = session
         .rebuild(&saved(&site, claim))
         .expect("the edit builds");
-    let lists = session.finish_rebuild().expect("the rebuild finishes");
+    let lists = session.finish_rebuild(None).expect("the rebuild finishes");
     assert!(update.rendered + lists.rendered > 1, "{update:?} {lists:?}");
     finish_and_compare(&mut session, &options, "a statement edited");
 }
@@ -444,7 +444,7 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
                 session
                     .rebuild(&everything)
                     .expect("the restored content builds");
-                session.finish_rebuild().expect("and finishes");
+                session.finish_rebuild(None).expect("and finishes");
                 assert!(
                     session.site == before,
                     "step {step}: restoring did not restore the site"

@@ -185,27 +185,29 @@ fn join_json(rows: &[Rows], out: &mut Vec<u8>) {
 /// the same data can never be read as markup, should the file be served
 /// or pasted as HTML.
 fn escape_markup(text: &[u8], out: &mut Vec<u8>) {
-    for &byte in text {
-        match byte {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(byte),
-        }
+    let mut plain = 0;
+    for (i, &byte) in text.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            b'&' => b"\\u0026",
+            _ => continue,
+        };
+        out.extend_from_slice(&text[plain..i]);
+        out.extend_from_slice(escape);
+        plain = i + 1;
     }
+    out.extend_from_slice(&text[plain..]);
 }
 
-/// A claim as an element of the `claims` array, indented as it is there.
+/// A claim as an element of the `claims` array: one line, indented as it
+/// is there. A line a claim keeps the file greppable and its diffs small,
+/// at two thirds of the size of a claim printed over many lines.
 fn json_row(r: &ClaimRecord<'_>) -> Vec<u8> {
-    let text = serde_json::to_vec_pretty(r).expect("serialisable");
-    let mut out = Vec::with_capacity(text.len() + text.len() / 8);
-    // Strings hold no raw line breaks: every line is a line of the value.
-    for line in text.split(|&b| b == b'\n') {
-        out.extend_from_slice(b"    ");
-        escape_markup(line, &mut out);
-        out.push(b'\n');
-    }
-    out.pop();
+    let text = serde_json::to_vec(r).expect("serialisable");
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16 + 4);
+    out.extend_from_slice(b"    ");
+    escape_markup(&text, &mut out);
     out
 }
 
@@ -391,10 +393,7 @@ mod tests {
                 .map(|i| record(graph, cx, Some("https://example.org/"), i))
                 .collect(),
         };
-        let mut out = Vec::new();
-        escape_markup(&serde_json::to_vec_pretty(&export).unwrap(), &mut out);
-        out.push(b'\n');
-        out
+        serde_json::to_vec(&export).unwrap()
     }
 
     #[test]
@@ -415,11 +414,22 @@ mod tests {
                 .map(|i| Rows::new(&graph, &cx, Some("https://example.org/"), i))
                 .collect();
             let json = claims_json(&cx, "T", "https://example.org/", &rows);
-            assert_eq!(
-                String::from_utf8_lossy(&json),
-                String::from_utf8_lossy(&whole(&graph, &cx))
-            );
             let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            let made_whole: serde_json::Value =
+                serde_json::from_slice(&whole(&graph, &cx)).unwrap();
+            assert_eq!(value, made_whole);
+            // A line a claim.
+            let text = String::from_utf8(json.clone()).unwrap();
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| l.starts_with("    {\"id\":"))
+                .collect();
+            assert_eq!(lines.len(), claims);
+            for (i, line) in lines.iter().enumerate() {
+                let row: serde_json::Value =
+                    serde_json::from_str(line.trim().trim_end_matches(',')).unwrap();
+                assert_eq!(row, value["claims"][i]);
+            }
             assert_eq!(value["claims"].as_array().unwrap().len(), claims);
             assert!(!json.contains(&b'<') && !json.contains(&b'&'));
             // Joined in chunks, as a build does.

@@ -1,7 +1,8 @@
 //! One function per kind of page: the context it gets and the file it
 //! becomes. Pages render in parallel; none reads or writes the disk.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -173,22 +174,14 @@ impl PageBuilder<'_> {
             .into_par_iter()
             .filter(|&n| wanted(page(timeline_path(n))))
             .for_each(|n| emit(self.timeline(timeline, n)));
-        (0..g.claims.len())
-            .into_par_iter()
-            .filter(|&i| wanted(page(claim_path(&g.claims[i].id))))
-            .for_each(|i| emit(self.claim(i)));
-        (0..g.speakers.len())
-            .into_par_iter()
-            .filter(|&i| wanted(page(speaker_path(&g.speakers[i].id))))
-            .for_each(|i| emit(self.speaker(i)));
-        (0..g.sources.len())
-            .into_par_iter()
-            .filter(|&i| wanted(page(source_path(&g.sources[i].id))))
-            .for_each(|i| emit(self.source(i)));
-        (0..g.topics.len())
-            .into_par_iter()
-            .filter(|&i| wanted(page(topic_path(&g.topics[i].id))))
-            .for_each(|i| emit(self.topic(i)));
+        let claims = chosen(only, "claims/", &g.claim_index, g.claims.len());
+        claims.into_par_iter().for_each(|i| emit(self.claim(i)));
+        let speakers = chosen(only, "speakers/", &g.speaker_index, g.speakers.len());
+        speakers.into_par_iter().for_each(|i| emit(self.speaker(i)));
+        let sources = chosen(only, "sources/", &g.source_index, g.sources.len());
+        sources.into_par_iter().for_each(|i| emit(self.source(i)));
+        let topics = chosen(only, "topics/", &g.topic_index, g.topics.len());
+        topics.into_par_iter().for_each(|i| emit(self.topic(i)));
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
@@ -693,4 +686,29 @@ impl PageBuilder<'_> {
 /// newest.
 pub fn newest_on_home(claims: usize) -> std::ops::Range<usize> {
     claims.saturating_sub(10)..claims
+}
+
+/// The entities of one kind whose pages (`<prefix><id>/index.html`) are to
+/// be rendered: all `count` of them, or those named in `only`, found by id
+/// rather than by making every page's path (a rebuild renders a handful of
+/// 10,000 pages).
+fn chosen(
+    only: Option<&BTreeSet<String>>,
+    prefix: &str,
+    index: &HashMap<String, usize>,
+    count: usize,
+) -> Vec<usize> {
+    let Some(only) = only else {
+        return (0..count).collect();
+    };
+    let mut chosen: Vec<usize> = only
+        .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(|path| path.starts_with(prefix))
+        .filter_map(|path| {
+            let id = path.strip_prefix(prefix)?.strip_suffix("/index.html")?;
+            index.get(id).copied()
+        })
+        .collect();
+    chosen.sort_unstable();
+    chosen
 }

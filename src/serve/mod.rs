@@ -10,7 +10,7 @@ pub mod session;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -229,6 +229,10 @@ trait Front {
     fn later(&mut self, session: &Session, update: &Update) -> Result<(), String>;
     /// A rebuild failed; returns the line to print.
     fn failed(&mut self, failure: &Failure) -> &'static str;
+    /// The folder the site is written to, if it is.
+    fn output(&self, _session: &Session) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// `watch`: the output folder.
@@ -251,6 +255,10 @@ impl Front for Output {
 
     fn failed(&mut self, _: &Failure) -> &'static str {
         "Build failed; the output folder keeps the last good site"
+    }
+
+    fn output(&self, session: &Session) -> Option<PathBuf> {
+        Some(session.config.output_dir())
     }
 }
 
@@ -382,7 +390,7 @@ fn rebuild_loop(
                 let Some(s) = session.as_mut() else { continue };
                 let mut shown = front.pages(s, &update, first);
                 let took = detected.elapsed();
-                let derived = match s.finish_rebuild() {
+                let derived = match s.finish_rebuild(front.output(s).as_deref()) {
                     Ok(derived) => derived,
                     Err(f) => {
                         reporter.diagnostics(&f.diagnostics);

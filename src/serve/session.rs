@@ -10,6 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use super::affected::{
     ALWAYS, Affected, Changed, affected_in_place, affected_pages, changed_records,
 };
@@ -255,6 +257,8 @@ pub struct Update {
     /// Claims were edited in place: only they were read and parsed again,
     /// and nothing was checked or linked again.
     pub in_place: bool,
+    /// Of `changed`, the files [`Session::finish_rebuild`] wrote already.
+    pub written: Vec<String>,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
 }
@@ -645,7 +649,12 @@ impl Session {
     /// Completes a rebuild after its pages are served: renders the pages
     /// that list many claims and makes the feeds, sitemap and data export
     /// (then [`Session::index_for_search`]). Returns what changed.
-    pub fn finish_rebuild(&mut self) -> Result<Update, Failure> {
+    ///
+    /// With `early`, an output folder, the feeds and data files that
+    /// changed are written to it as soon as they are made, while the lists
+    /// still render (the data export is the largest write of a rebuild);
+    /// they are named in [`Update::written`].
+    pub fn finish_rebuild(&mut self, early: Option<&Path>) -> Result<Update, Failure> {
         let start = Instant::now();
         let mut update = Update::default();
         if let Some(Pending {
@@ -660,15 +669,29 @@ impl Session {
                 today: self.today,
                 prepared: &self.prepared,
             };
-            let theme = &mut self.theme;
-            let (pages, published) = rayon::join(
+            let (theme, site) = (&mut self.theme, &self.site);
+            let (pages, (published, written)) = rayon::join(
                 || {
                     if lists.is_empty() {
                         return Ok(Vec::new());
                     }
                     render_prepared(input, theme, Some(&lists), false)
                 },
-                || publish(input, only.as_ref(), &what),
+                || {
+                    let files = publish(input, only.as_ref(), &what);
+                    let Some(output) = early else {
+                        return (files, Vec::new());
+                    };
+                    // A file that fails to be written here is written
+                    // again, and its error reported, with the others.
+                    let written = files
+                        .par_iter()
+                        .filter(|f| site.get(&f.path).map(|b| b.as_slice()) != Some(&f.bytes))
+                        .filter(|f| replace_file(output, &f.path, &f.bytes).is_ok())
+                        .map(|f| f.path.clone())
+                        .collect();
+                    (files, written)
+                },
             );
             let pages = pages.map_err(|diagnostics| {
                 self.unrendered = true;
@@ -677,6 +700,7 @@ impl Session {
             update.rendered = pages.iter().filter(|f| f.path.ends_with(".html")).count();
             update.changed = self.put(pages);
             update.changed.extend(self.put(published));
+            update.written = written;
         }
         update.elapsed = start.elapsed();
         Ok(update)
@@ -740,23 +764,24 @@ impl Session {
         crate::write_output(&self.config, &files).map(|_| ())
     }
 
-    /// Writes only what an update changed, each file replaced atomically;
-    /// Pagefind's entry file last, so that it never names a file not yet
-    /// written.
+    /// Writes only what an update changed (but did not write already),
+    /// each file replaced atomically; Pagefind's entry file last, so that
+    /// it never names a file not yet written.
     pub fn write_update(&self, update: &Update) -> std::io::Result<()> {
-        use rayon::prelude::*;
         let output = self.config.output_dir();
+        let written: BTreeSet<&String> = update.written.iter().collect();
         let (entries, changed): (Vec<&String>, Vec<&String>) = update
             .changed
             .iter()
+            .filter(|p| !written.contains(p))
             .partition(|p| p.ends_with("pagefind-entry.json"));
         // Side by side: copying a large data file into the page cache keeps
         // a core busy for milliseconds.
         changed
             .par_iter()
-            .try_for_each(|path| self.write_file(&output, path))?;
+            .try_for_each(|path| replace_file(&output, path, &self.site[*path]))?;
         for path in entries {
-            self.write_file(&output, path)?;
+            replace_file(&output, path, &self.site[path])?;
         }
         for path in &update.removed {
             let target = output.join(path);
@@ -772,24 +797,23 @@ impl Session {
         }
         Ok(())
     }
+}
 
-    /// Replaces one file of the output folder with its bytes in the site,
-    /// atomically.
-    fn write_file(&self, output: &Path, path: &str) -> std::io::Result<()> {
-        let target = output.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let temp = target.with_file_name(format!(
-            ".{}.claimbase-tmp",
-            target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        std::fs::write(&temp, self.site[path].as_slice())?;
-        std::fs::rename(&temp, &target)
+/// Replaces the file at `path` below `output` with `bytes`, atomically.
+fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let target = output.join(path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
     }
+    let temp = target.with_file_name(format!(
+        ".{}.claimbase-tmp",
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    std::fs::write(&temp, bytes)?;
+    std::fs::rename(&temp, &target)
 }
 
 fn diff(old: &BTreeMap<String, Arc<Vec<u8>>>, new: &BTreeMap<String, Arc<Vec<u8>>>) -> Update {
