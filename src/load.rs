@@ -292,18 +292,47 @@ fn kind_of(inner: &Path) -> Option<FileKind> {
     })
 }
 
-/// `files` (what [`load_content`] last read, without errors) after the
-/// Markdown files at `changed` (relative to `content`) were written,
-/// created or deleted: only those are read again. `None` when that cannot
-/// be done file by file and everything must be loaded again: a path is a
-/// folder, a link or not a regular file, is in a folder no known file is
-/// in, or cannot be read.
+/// The Markdown files at some paths, read again: each path (as
+/// [`InputFile::path`]) with its file, or `None` where it was deleted.
+pub struct Reread(std::collections::BTreeMap<String, Option<InputFile>>);
+
+impl Reread {
+    /// The files read again, and the paths deleted (`None`).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&InputFile>)> {
+        self.0
+            .iter()
+            .map(|(path, file)| (path.as_str(), file.as_ref()))
+    }
+
+    /// `files` with these in place of what was at their paths, in the
+    /// order of a walk.
+    pub fn apply(self, files: &[InputFile]) -> Vec<InputFile> {
+        let mut out: Vec<InputFile> = files
+            .iter()
+            .filter(|f| !self.0.contains_key(&f.path))
+            .cloned()
+            .collect();
+        // Where a walk with sorted folders finds it.
+        for file in self.0.into_values().flatten() {
+            let at = out.partition_point(|f| Path::new(&f.path) < Path::new(&file.path));
+            out.insert(at, file);
+        }
+        out
+    }
+}
+
+/// After the Markdown files at `changed` (relative to `content`) were
+/// written, created or deleted, reads those again (and only those) for
+/// [`Reread::apply`] to `files`, what [`load_content`] last read without
+/// errors. `None` when that cannot be done file by file and everything
+/// must be loaded again: a path is a folder, a link or not a regular file,
+/// is in a folder no known file is in, or cannot be read.
 pub fn reread(
     root: &Path,
     content: &Path,
     files: &[InputFile],
     changed: &std::collections::BTreeSet<PathBuf>,
-) -> Option<Vec<InputFile>> {
+) -> Option<Reread> {
     use std::collections::{BTreeMap, HashSet};
     let folders: HashSet<&str> = files
         .iter()
@@ -333,17 +362,7 @@ pub fn reread(
             _ => return None,
         }
     }
-    let mut out: Vec<InputFile> = files
-        .iter()
-        .filter(|f| !by_path.contains_key(&f.path))
-        .cloned()
-        .collect();
-    // Where a walk with sorted folders finds it.
-    for file in by_path.into_values().flatten() {
-        let at = out.partition_point(|f| Path::new(&f.path) < Path::new(&file.path));
-        out.insert(at, file);
-    }
-    Some(out)
+    Some(Reread(by_path))
 }
 
 fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diagnostic> {
@@ -538,7 +557,9 @@ mod tests {
     fn reread_like_a_full_load(root: &Path, before: &[InputFile], changed: &[&str]) {
         let content = root.join("claims");
         let changed = changed.iter().map(PathBuf::from).collect();
-        let files = reread(root, &content, before, &changed).expect("read file by file");
+        let files = reread(root, &content, before, &changed)
+            .expect("read file by file")
+            .apply(before);
         let (full, diagnostics) = load_content(root, &content);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let summary = |files: &[InputFile]| -> Vec<(String, FileKind, String, String)> {

@@ -19,7 +19,7 @@ use super::watch::Changes;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::graph::links_alike;
-use crate::load::{FileKind, InputFile, relative, reread};
+use crate::load::{FileKind, InputFile, Reread, relative, reread};
 use crate::parse::Claim;
 use crate::parse::ParseCache;
 use crate::parse::PartialDate;
@@ -424,6 +424,7 @@ impl Session {
         let edit = match patched {
             Ok(patched) => Edit::InPlace(patched),
             Err(files) => {
+                let files = files.map(|reread| reread.apply(&self.files));
                 let (changed, before) = self.relink(files)?;
                 Edit::Relinked(changed, Box::new(before))
             }
@@ -519,7 +520,7 @@ impl Session {
 
     /// The content files after `changes`, reading again only the files
     /// the events name; `None` when everything must be read again.
-    fn reread(&self, changes: &Changes) -> Option<Vec<InputFile>> {
+    fn reread(&self, changes: &Changes) -> Option<Reread> {
         if changes.content_paths.is_empty() || self.linked {
             return None;
         }
@@ -538,12 +539,12 @@ impl Session {
     /// version replaces the old in the graph, and nothing is checked or
     /// linked again. Returns the changed claims, or gives the files back
     /// (having changed nothing) when the site must be checked again.
-    fn patch_claims(&mut self, files: Vec<InputFile>) -> Result<Patched, Vec<InputFile>> {
+    fn patch_claims(&mut self, files: Reread) -> Result<Patched, Reread> {
         let Some(edited) = self.edited_claims(&files) else {
             return Err(files);
         };
         let mut versions = Vec::new();
-        for (i, file) in edited {
+        for &(i, _, file) in &edited {
             let Some(reparsed) = self.parsed.reparse_claim(file) else {
                 return Err(files);
             };
@@ -575,7 +576,9 @@ impl Session {
         self.prepared
             .update_claims(&self.graph, &self.config, self.today, &indexes);
         self.unindexed.extend(&indexes);
-        self.files = files;
+        for (_, at, file) in edited {
+            self.files[at] = file.clone();
+        }
         Ok(Patched {
             changed,
             indexes,
@@ -585,27 +588,28 @@ impl Session {
         })
     }
 
-    /// The files of `files` whose text differs from the last build's, with
-    /// the index of their claim in the graph, when they are all published
-    /// claims at the same paths as before.
-    fn edited_claims<'f>(&self, files: &'f [InputFile]) -> Option<Vec<(usize, &'f InputFile)>> {
-        if files.len() != self.files.len() {
-            return None;
-        }
+    /// The files read again whose text differs from the last build's, each
+    /// with the index of its claim in the graph and its place in `files`,
+    /// when they are all published claims at the same paths as before.
+    fn edited_claims<'f>(&self, files: &'f Reread) -> Option<Vec<(usize, usize, &'f InputFile)>> {
         files
             .iter()
-            .zip(&self.files)
-            .filter(|(new, old)| !Arc::ptr_eq(&new.text, &old.text) || new.path != old.path)
-            .filter_map(|(new, old)| {
-                if (&new.path, new.kind, &new.id) != (&old.path, FileKind::Claim, &old.id) {
-                    // Created, deleted or renamed, or not a claim.
+            .filter_map(|(path, new)| {
+                // Deleted, or created.
+                let Some(new) = new else { return Some(None) };
+                let Some(at) = self.files.iter().position(|f| f.path == path) else {
+                    return Some(None);
+                };
+                let old = &self.files[at];
+                if (new.kind, &new.id) != (FileKind::Claim, &old.id) || old.kind != FileKind::Claim
+                {
                     return Some(None);
                 }
                 // Read again but saved unchanged.
                 if new.text == old.text {
                     return None;
                 }
-                Some(self.graph.claim_index.get(&new.id).map(|&i| (i, new)))
+                Some(self.graph.claim_index.get(&new.id).map(|&i| (i, at, new)))
             })
             .collect()
     }
