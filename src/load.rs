@@ -321,6 +321,10 @@ impl Reread {
     }
 }
 
+fn folder_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
 /// After the Markdown files at `changed` (relative to `content`) were
 /// written, created or deleted, reads those again (and only those) for
 /// [`Reread::apply`] to `files`, what [`load_content`] last read without
@@ -333,11 +337,10 @@ pub fn reread(
     files: &[InputFile],
     changed: &std::collections::BTreeSet<PathBuf>,
 ) -> Option<Reread> {
-    use std::collections::{BTreeMap, HashSet};
-    let folders: HashSet<&str> = files
-        .iter()
-        .map(|f| f.path.rsplit_once('/').map_or("", |(dir, _)| dir))
-        .collect();
+    use std::collections::BTreeMap;
+    // A scan that stops at the first file in the folder: cheaper than a
+    // set of every file's folder, for the one file a save changes.
+    let known = |folder: &str| files.iter().any(|f| folder_of(&f.path) == folder);
     let mut by_path: BTreeMap<String, Option<InputFile>> = BTreeMap::new();
     for inner in changed {
         if inner.extension().is_none_or(|e| e != "md") {
@@ -350,9 +353,8 @@ pub fn reread(
                 by_path.insert(rel, None);
             }
             Ok(meta) if meta.is_file() => {
-                let folder = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
                 let in_root = inner.parent().is_none_or(|p| p.as_os_str().is_empty());
-                if !in_root && !folders.contains(folder) {
+                if !in_root && !known(folder_of(&rel)) {
                     return None;
                 }
                 let Some(kind) = kind_of(inner) else { continue };

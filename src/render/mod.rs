@@ -537,15 +537,25 @@ fn publish_files(
             claims: &graph.by_speaker[s],
         });
     }
+    let mut feeds: Vec<(FeedSpec, Vec<usize>)> = feeds
+        .into_par_iter()
+        .map(|spec| {
+            let entries = spec.entries(graph);
+            (spec, entries)
+        })
+        .collect();
     if let Publish::Showing(edited) = what {
-        feeds.retain(|spec| spec.entries(graph).iter().any(|i| edited.contains(i)));
+        feeds.retain(|(_, entries)| entries.iter().any(|i| edited.contains(i)));
     }
     let absolute = config.absolute_base();
     let (feeds, (json, csv)) = rayon::join(
         || {
             feeds
                 .par_iter()
-                .map(|spec| OutputFile::new(spec.path.clone(), atom_feed(graph, cx, config, spec)))
+                .map(|(spec, entries)| {
+                    let xml = atom_feed(graph, cx, config, spec, entries);
+                    OutputFile::new(spec.path.clone(), xml)
+                })
                 .collect::<Vec<_>>()
         },
         || {
