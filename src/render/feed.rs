@@ -250,7 +250,7 @@ mod tests {
             let entries = spec.entries(&graph);
             // By sorting them all.
             let mut sorted = claims.to_vec();
-            sorted.sort_by(|&a, &b| (changed(&graph, b), b).cmp(&(changed(&graph, a), a)));
+            sorted.sort_by_key(|&i| std::cmp::Reverse((changed(&graph, i), i)));
             sorted.truncate(FEED_SIZE);
             assert_eq!(entries, sorted);
             assert_eq!(entries.len(), claims.len().min(FEED_SIZE));
