@@ -32,6 +32,7 @@ use crate::render::{
     Input, OutputFile, Prepared, Publish, publish, render_prepared, search_index, search_records,
     search_records_of,
 };
+use crate::write::Replacer;
 use crate::{BuildOptions, Failure, check_cached, check_files};
 
 pub struct Session {
@@ -686,12 +687,13 @@ impl Session {
                     let Some(output) = early else {
                         return (files, Vec::new());
                     };
+                    let replacer = Replacer::new(output);
                     // A file that fails to be written here is written
                     // again, and its error reported, with the others.
                     let written = files
                         .par_iter()
                         .filter(|f| site.get(&f.path).map(|b| b.as_slice()) != Some(&f.bytes))
-                        .filter(|f| replace_file(output, &f.path, &f.bytes).is_ok())
+                        .filter(|f| replacer.replace(&f.path, &f.bytes).is_ok())
                         .map(|f| f.path.clone())
                         .collect();
                     (files, written)
@@ -773,6 +775,7 @@ impl Session {
     /// it never names a file not yet written.
     pub fn write_update(&self, update: &Update) -> std::io::Result<()> {
         let output = self.config.output_dir();
+        let replacer = Replacer::new(&output);
         let written: BTreeSet<&String> = update.written.iter().collect();
         let (entries, changed): (Vec<&String>, Vec<&String>) = update
             .changed
@@ -783,9 +786,9 @@ impl Session {
         // a core busy for milliseconds.
         changed
             .par_iter()
-            .try_for_each(|path| replace_file(&output, path, &self.site[*path]))?;
+            .try_for_each(|path| replacer.replace(path, &self.site[*path]))?;
         for path in entries {
-            replace_file(&output, path, &self.site[path])?;
+            replacer.replace(path, &self.site[path])?;
         }
         for path in &update.removed {
             let target = output.join(path);
@@ -801,23 +804,6 @@ impl Session {
         }
         Ok(())
     }
-}
-
-/// Replaces the file at `path` below `output` with `bytes`, atomically.
-fn replace_file(output: &Path, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let target = output.join(path);
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let temp = target.with_file_name(format!(
-        ".{}.claimbase-tmp",
-        target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    ));
-    std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, &target)
 }
 
 fn diff(old: &BTreeMap<String, Arc<Vec<u8>>>, new: &BTreeMap<String, Arc<Vec<u8>>>) -> Update {
