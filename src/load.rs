@@ -297,6 +297,15 @@ fn kind_of(inner: &Path) -> Option<FileKind> {
 pub struct Reread(std::collections::BTreeMap<String, Option<InputFile>>);
 
 impl Reread {
+    /// How many paths were read again.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The files read again, and the paths deleted (`None`).
     pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&InputFile>)> {
         self.0
@@ -321,6 +330,10 @@ impl Reread {
     }
 }
 
+/// Up to this many changed files are looked up by scanning the list of
+/// all files; more, through a set or map made of it.
+pub const FEW: usize = 8;
+
 fn folder_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
@@ -337,10 +350,18 @@ pub fn reread(
     files: &[InputFile],
     changed: &std::collections::BTreeSet<PathBuf>,
 ) -> Option<Reread> {
-    use std::collections::BTreeMap;
-    // A scan that stops at the first file in the folder: cheaper than a
-    // set of every file's folder, for the one file a save changes.
-    let known = |folder: &str| files.iter().any(|f| folder_of(&f.path) == folder);
+    use std::collections::{BTreeMap, HashSet};
+    // For the one file a save changes, a scan that stops at the first file
+    // in its folder; for a burst (a `git checkout`), a set of every folder.
+    let mut folders: Option<HashSet<&str>> = None;
+    let mut known = |folder: &str| {
+        if changed.len() <= FEW {
+            return files.iter().any(|f| folder_of(&f.path) == folder);
+        }
+        folders
+            .get_or_insert_with(|| files.iter().map(|f| folder_of(&f.path)).collect())
+            .contains(folder)
+    };
     let mut by_path: BTreeMap<String, Option<InputFile>> = BTreeMap::new();
     for inner in changed {
         if inner.extension().is_none_or(|e| e != "md") {
@@ -604,6 +625,36 @@ mod tests {
             &before,
             &["jobs/b.md", "jobs/c.md", "_speakers/ada.md", "a.md"],
         );
+    }
+
+    #[test]
+    fn a_burst_is_reread_file_by_file_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let content = root.join("claims");
+        let write = |rel: &str, text: &str| {
+            let path = content.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for n in 0..20 {
+            write(&format!("jobs/c{n}.md"), "before");
+        }
+        write("_topics/jobs.md", "topic");
+        let (before, _) = load_content(root, &content);
+        // More files than are looked up one by one.
+        let burst: Vec<String> = (0..FEW + 4).map(|n| format!("jobs/c{n}.md")).collect();
+        for rel in &burst {
+            write(rel, "after");
+        }
+        let rels: Vec<&str> = burst.iter().map(String::as_str).collect();
+        reread_like_a_full_load(root, &before, &rels);
+        // One of them in a folder no known file is in.
+        write("new/x.md", "x");
+        let mut changed: std::collections::BTreeSet<PathBuf> =
+            burst.iter().map(PathBuf::from).collect();
+        changed.insert(PathBuf::from("new/x.md"));
+        assert!(reread(root, &content, &before, &changed).is_none());
     }
 
     #[test]

@@ -272,9 +272,6 @@ impl Drop for Staging {
     }
 }
 
-/// Puts back the previous site if a build was stopped between the two
-/// renames of [`swap`]'s fallback: the output is gone, the old site is
-/// beside it.
 /// Where [`Replacer`] keeps the files it replaced until it removes them.
 const REPLACED: &str = "replaced";
 
@@ -343,10 +340,13 @@ impl Drop for Replacer {
         if old.is_empty() {
             return;
         }
+        let folder = self.replaced.clone();
         std::thread::spawn(move || {
             for link in old {
                 let _ = fs::remove_file(link);
             }
+            // Unless another replacer is using it.
+            let _ = fs::remove_dir(folder);
         });
     }
 }
@@ -355,6 +355,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Puts back the previous site if a build was stopped between the two
+/// renames of [`swap`]'s fallback: the output is gone, the old site is
+/// beside it.
 fn recover(output: &Path, retired: &Path) -> Result<(), WriteError> {
     if fs::symlink_metadata(output).is_err() && retired.join(MARKER).is_file() {
         fs::rename(retired, output).map_err(io_error(output))?;
@@ -458,10 +461,10 @@ mod tests {
         assert_eq!(tree(&replaced).len(), 1);
         drop(replacer);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while !tree(&replaced).is_empty() && std::time::Instant::now() < deadline {
+        while replaced.exists() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        assert_eq!(tree(&replaced), Vec::<String>::new());
+        assert!(!replaced.exists(), "{:?}", tree(&replaced));
         assert_eq!(
             tree(&out),
             [MARKER, "a/index.html", "claims.json", "new/index.html"]

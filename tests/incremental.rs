@@ -353,6 +353,30 @@ fn an_edit_of_a_body_renders_the_claims_page_alone() {
     finish_and_compare(&mut session, &options, "a statement edited");
 }
 
+/// A burst of edits in place (more files than a save usually changes, as a
+/// `git checkout` or a search-and-replace across files makes) is patched in
+/// place too, and rebuilds to what a full build writes.
+#[test]
+fn a_burst_of_edits_in_place_rebuilds_to_what_a_full_build_writes() {
+    let site = fixture("full");
+    add_generated(&site, 12);
+    let (options, mut session) = start(&site);
+    let claims = markdown_files(&site.path("claims/generated"));
+    assert_eq!(claims.len(), 12);
+    for (n, path) in claims.iter().enumerate() {
+        let text = fs::read_to_string(path).unwrap();
+        let edited = text.replacen("\nclaim: ", &format!("\nclaim: Burst {n}, "), 1);
+        assert_ne!(edited, text, "{} has a `claim:` line", path.display());
+        fs::write(path, edited).unwrap();
+    }
+    let changes = classify(&layout(&site), claims.iter().map(PathBuf::as_path), |p| {
+        p.is_dir()
+    });
+    let update = session.rebuild(&changes).expect("the burst builds");
+    assert!(update.in_place, "the burst was not patched in place");
+    finish_and_compare(&mut session, &options, "a burst of statement edits");
+}
+
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
     random_edits(0, 0x5eed_c1a1_0000_0001, 80);
@@ -365,11 +389,9 @@ fn random_edits_of_a_longer_site_rebuild_to_what_a_full_build_writes() {
     random_edits(70, 0x5eed_c1a1_0000_0002, 60);
 }
 
-/// `extra` generated claims beside the `full` fixture's, with dates over
-/// eight years and contradictions, then `steps` random changes, each
-/// compared with a full build.
-fn random_edits(extra: usize, seed: u64, steps: usize) {
-    let site = fixture("full");
+/// `extra` generated claims in `claims/generated/`, dated over eight years,
+/// some contradicting others.
+fn add_generated(site: &common::Site, extra: usize) {
     let speakers = ["ada-lee", "bo-chen", "acme-labs"];
     let sources = ["labour-blog", "acme-report-2024"];
     let topics = [
@@ -398,6 +420,14 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
             ),
         );
     }
+}
+
+/// `extra` generated claims beside the `full` fixture's, with dates over
+/// eight years and contradictions, then `steps` random changes, each
+/// compared with a full build.
+fn random_edits(extra: usize, seed: u64, steps: usize) {
+    let site = fixture("full");
+    add_generated(&site, extra);
     // Timeline pages of two claims, so that edits move claims between them.
     let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
     site.write("claimbase.toml", &config);

@@ -5,7 +5,7 @@
 //! from the background ([`Session::search_update`]), the
 //! files equal what a fresh full build would write.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ use super::watch::Changes;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::graph::links_alike;
-use crate::load::{FileKind, InputFile, Reread, relative, reread};
+use crate::load::{FEW, FileKind, InputFile, Reread, relative, reread};
 use crate::parse::Claim;
 use crate::parse::ParseCache;
 use crate::parse::PartialDate;
@@ -593,12 +593,20 @@ impl Session {
     /// with the index of its claim in the graph and its place in `files`,
     /// when they are all published claims at the same paths as before.
     fn edited_claims<'f>(&self, files: &'f Reread) -> Option<Vec<(usize, usize, &'f InputFile)>> {
+        let places: Option<HashMap<&str, usize>> = (files.len() > FEW).then(|| {
+            let paths = self.files.iter().enumerate();
+            paths.map(|(at, f)| (f.path.as_str(), at)).collect()
+        });
+        let place = |path: &str| match &places {
+            Some(places) => places.get(path).copied(),
+            None => self.files.iter().position(|f| f.path == path),
+        };
         files
             .iter()
             .filter_map(|(path, new)| {
                 // Deleted, or created.
                 let Some(new) = new else { return Some(None) };
-                let Some(at) = self.files.iter().position(|f| f.path == path) else {
+                let Some(at) = place(path) else {
                     return Some(None);
                 };
                 let old = &self.files[at];
@@ -699,10 +707,18 @@ impl Session {
                     (files, written)
                 },
             );
-            let pages = pages.map_err(|diagnostics| {
-                self.unrendered = true;
-                Failure::new(diagnostics)
-            })?;
+            let pages = match pages {
+                Ok(pages) => pages,
+                Err(diagnostics) => {
+                    self.unrendered = true;
+                    // What reached the disk is the site now, so that a
+                    // later rebuild compares with it.
+                    let written: BTreeSet<&String> = written.iter().collect();
+                    let on_disk = published.into_iter().filter(|f| written.contains(&f.path));
+                    self.put(on_disk.collect());
+                    return Err(Failure::new(diagnostics));
+                }
+            };
             update.rendered = pages.iter().filter(|f| f.path.ends_with(".html")).count();
             update.changed = self.put(pages);
             update.changed.extend(self.put(published));
