@@ -273,6 +273,12 @@ fn same_folder(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
+/// The value behind a mutex, also after a thread panicked holding it: what
+/// it guards (lists of files and errors) stays usable.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Today's date, or the one `SOURCE_DATE_EPOCH` names, for reproducible
 /// builds. It decides which open predictions are overdue.
 pub fn today() -> PartialDate {

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use crate::lock;
 use crate::render::OutputFile;
 
 /// The file that marks a folder as written by claimbase, and so safe to replace.
@@ -136,17 +137,14 @@ pub fn abandon_all() {
     // A file that passed the check just before is written within moments:
     // let it land before its folder goes.
     std::thread::sleep(std::time::Duration::from_millis(100));
-    let folders = std::mem::take(&mut *IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner()));
+    let folders = std::mem::take(&mut *lock(&IN_PROGRESS));
     for folder in folders {
         let _ = fs::remove_dir_all(folder);
     }
 }
 
 fn forget(staging: &Path) {
-    IN_PROGRESS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|p| p != staging);
+    lock(&IN_PROGRESS).retain(|p| p != staging);
 }
 
 /// A new site being written beside the output, file by file, from any
@@ -193,10 +191,7 @@ impl Staging {
             }
         }
         fs::create_dir_all(&staging).map_err(io_error(&staging))?;
-        IN_PROGRESS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(staging.clone());
+        lock(&IN_PROGRESS).push(staging.clone());
         Ok(Staging {
             output: output.to_path_buf(),
             folders: Mutex::new(HashSet::from([staging.clone()])),
@@ -216,17 +211,10 @@ impl Staging {
             return Err(io_error(&target)(io::Error::other("the build was stopped")));
         }
         if let Some(dir) = target.parent() {
-            let known = self
-                .folders
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(dir);
+            let known = lock(&self.folders).contains(dir);
             if !known {
                 fs::create_dir_all(dir).map_err(io_error(dir))?;
-                self.folders
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(dir.to_path_buf());
+                lock(&self.folders).insert(dir.to_path_buf());
             }
         }
         let old = self.output.join(&file.path);
@@ -349,10 +337,6 @@ impl Drop for Replacer {
             let _ = fs::remove_dir(folder);
         });
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Puts back the previous site if a build was stopped between the two

@@ -19,6 +19,8 @@ use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::lock;
+
 use tera::{Context, Value};
 
 use crate::config::Config;
@@ -113,10 +115,6 @@ fn with_view_context<R>(
         language: &config.language,
         today,
     })
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// What the search index holds: one record per published claim; `None`

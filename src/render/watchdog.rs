@@ -76,7 +76,7 @@ impl Drop for Guard {
 }
 
 fn lock(dog: &Watchdog) -> std::sync::MutexGuard<'_, BTreeMap<u64, Running>> {
-    dog.running.lock().unwrap_or_else(|e| e.into_inner())
+    crate::lock(&dog.running)
 }
 
 fn patrol(limit: Duration) -> ! {
