@@ -165,6 +165,12 @@ impl Theme {
         self.changed.contains(name)
     }
 
+    /// Whether any of the site's own templates replaces a built-in one
+    /// with other text, or adds one.
+    pub fn any_changed(&self) -> bool {
+        !self.changed.is_empty()
+    }
+
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
         let shown = self
             .origins

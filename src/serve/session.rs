@@ -19,12 +19,12 @@ use super::watch::Changes;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::graph::links_alike;
-use crate::load::{FEW, FileKind, InputFile, Reread, relative, reread};
+use crate::load::{FEW, FileKind, InputFile, Reread, reread};
 use crate::parse::Claim;
 use crate::parse::ParseCache;
 use crate::parse::PartialDate;
 use crate::render::search::{BUNDLE, SearchRecord};
-use crate::render::templates::{BUILT_IN, Theme};
+use crate::render::templates::Theme;
 use crate::render::views::{
     TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
 };
@@ -273,26 +273,6 @@ impl Update {
     }
 }
 
-/// Whether a site's templates folder changes any built-in template or adds
-/// one (the repository's own `templates/` is the built-in theme itself).
-fn has_custom_templates(dir: &Path) -> bool {
-    if !dir.is_dir() {
-        return false;
-    }
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
-        .any(|e| {
-            let name = relative(dir, e.path());
-            let built_in = BUILT_IN
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, text)| *text);
-            std::fs::read_to_string(e.path()).ok().as_deref() != built_in
-        })
-}
-
 /// The files every site has besides its pages (the feeds of topics and
 /// speakers are in [`page_paths`]).
 const PUBLISHED: [&str; 5] = [
@@ -366,7 +346,7 @@ impl Session {
             restart: false,
             linked: any_linked(&config.root, &checked.files),
             unpublished: None,
-            custom_templates: has_custom_templates(&config.templates_dir()),
+            custom_templates: theme.any_changed(),
             options,
             config,
             theme,
