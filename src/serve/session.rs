@@ -92,6 +92,15 @@ struct Pending {
 /// A search record per claim, in graph order, kept between rebuilds.
 type Records = Vec<Arc<SearchRecord>>;
 
+/// Every claim's search record; `None` when the site has no search.
+fn all_records(
+    graph: &Graph,
+    config: &crate::config::Config,
+    today: PartialDate,
+) -> Option<Records> {
+    search_records(graph, config, today).map(|records| records.into_iter().map(Arc::new).collect())
+}
+
 impl Pending {
     /// What is still to make after both `self` and `later`.
     fn and(self, later: Pending) -> Pending {
@@ -332,8 +341,7 @@ impl Session {
         };
         let files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
         let mut search = std::mem::take(search);
-        let records = search_records(&checked.graph, &config, today)
-            .map(|records| records.into_iter().map(Arc::new).collect::<Records>());
+        let records = all_records(&checked.graph, &config, today);
         search.request(records.clone());
         Ok(Session {
             search,
@@ -723,8 +731,7 @@ impl Session {
                 }
                 Some(records)
             }
-            None => search_records(graph, config, today)
-                .map(|records| records.into_iter().map(Arc::new).collect()),
+            None => all_records(graph, config, today),
         };
         self.search.request(self.records.clone());
     }
@@ -770,8 +777,7 @@ impl Session {
     /// each file replaced atomically; Pagefind's entry file last, so that
     /// it never names a file not yet written.
     pub fn write_update(&self, update: &Update) -> std::io::Result<()> {
-        let output = self.config.output_dir();
-        let replacer = Replacer::new(&output);
+        let replacer = Replacer::new(&self.config.output_dir());
         let written: BTreeSet<&String> = update.written.iter().collect();
         let (entries, changed): (Vec<&String>, Vec<&String>) = update
             .changed
@@ -787,16 +793,7 @@ impl Session {
             replacer.replace(path, &self.site[path])?;
         }
         for path in &update.removed {
-            let target = output.join(path);
-            let _ = std::fs::remove_file(&target);
-            // Remove folders the page leaves empty (claims/<id>/).
-            let mut dir = target.parent();
-            while let Some(d) = dir {
-                if d == output || std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
+            replacer.remove(path);
         }
         Ok(())
     }
