@@ -18,7 +18,7 @@ pub fn timestamp(date: &PartialDate) -> String {
 }
 
 /// A claim's last change: `updated` when given, else its date.
-fn changed(graph: &Graph, i: usize) -> PartialDate {
+pub fn changed(graph: &Graph, i: usize) -> PartialDate {
     let c = &graph.claims[i];
     c.updated.unwrap_or(c.date).max(c.date)
 }

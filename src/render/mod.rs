@@ -580,10 +580,7 @@ fn publish_files(
         return files;
     }
 
-    let changed = |i: usize| {
-        let c = &graph.claims[i];
-        c.updated.unwrap_or(c.date).max(c.date)
-    };
+    let changed = |i: usize| feed::changed(graph, i);
     let newest = |list: &[usize]| list.iter().map(|&i| changed(i)).max();
     let site_newest = newest(&all);
     let mut entries = vec![SitemapEntry {
