@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
-use crate::parse::toml_fm::LineIndex;
+use crate::text::{LineIndex, normalise};
 
 pub const CONFIG_FILE: &str = "claimbase.toml";
 
@@ -95,7 +95,7 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let text = crate::parse::front_matter::normalise(text);
+        let text = normalise(text);
         let config: Config = toml::from_str(&text).map_err(|e| {
             let pos = LineIndex::new(&text).pos(e.span().map(|s| s.start).unwrap_or(0));
             let mut message = e.message().trim().to_string();

@@ -2,14 +2,11 @@
 //! that resolve, no claim relating to itself, quotes found verbatim in a
 //! source's archived text, and warnings for entities nobody uses.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
-use crate::load::{FileKind, InputFile};
+use crate::load::{Archives, FileKind, InputFile};
 use crate::parse::{Records, Spanned};
-
-/// An archived copy of a source's text, or why it could not be read.
-pub type Archives = HashMap<String, Result<String, Diagnostic>>;
 
 /// `content` is the content folder relative to the site root (`claims`),
 /// for "create this file" help.

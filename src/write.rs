@@ -15,11 +15,27 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::lock;
-use crate::render::OutputFile;
+use crate::sync::lock;
 
 /// The file that marks a folder as written by claimbase, and so safe to replace.
 pub const MARKER: &str = ".claimbase-output";
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {

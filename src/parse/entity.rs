@@ -4,6 +4,7 @@ use super::date::PartialDate;
 use super::fields::{Fields, Spanned};
 use super::node::Node;
 use crate::diagnostics::Diagnostic;
+use crate::load::ArchiveRef;
 
 pub const SPEAKER_FIELDS: &[&str] = &["name", "aliases", "kind", "role", "org", "url"];
 pub const SOURCE_FIELDS: &[&str] = &[
@@ -60,6 +61,19 @@ pub struct Source {
     pub archive: Option<Spanned<String>>,
     pub body: String,
     pub body_line: usize,
+}
+
+impl Source {
+    /// Where this source names its archive, for [`crate::load::read_archives`].
+    pub fn archive_ref(&self) -> Option<ArchiveRef<'_>> {
+        let archive = self.archive.as_ref()?;
+        Some(ArchiveRef {
+            source: &self.id,
+            file: &self.path,
+            archive: &archive.value,
+            pos: archive.pos,
+        })
+    }
 }
 
 /// What claims are about.

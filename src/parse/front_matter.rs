@@ -5,6 +5,7 @@ use super::node::Node;
 use super::toml_fm::parse_toml;
 use super::yaml::parse_yaml;
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::text::normalise;
 
 /// A file split in two, with the front matter already read into a tree.
 #[derive(Debug)]
@@ -13,19 +14,6 @@ pub struct Document {
     pub body: String,
     /// The file line the body starts on.
     pub body_line: usize,
-}
-
-/// Normalises what editors vary on (a byte-order mark, Windows or old Mac
-/// line endings) so that positions and content are the same whichever was
-/// used. A lone `\r` ends a line for YAML and Markdown alike, so it ends
-/// one for the line numbers in diagnostics too.
-pub fn normalise(text: &str) -> std::borrow::Cow<'_, str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
 }
 
 pub fn split_document(path: &str, text: &str) -> Result<Document, Diagnostic> {

@@ -7,31 +7,7 @@ use toml::Spanned;
 use super::node::{Key, Node, Value};
 use super::yaml::{MAX_DEPTH, MAX_NODES, YamlError as FrontMatterError};
 use crate::diagnostics::Pos;
-
-/// Maps byte offsets of a text to 1-based line and character column.
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
-    }
-
-    pub fn pos(&self, offset: usize) -> Pos {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let col = self.text[start..]
-            .char_indices()
-            .take_while(|(i, _)| start + i < offset)
-            .count();
-        Pos::new(line + 1, col + 1)
-    }
-}
+use crate::text::LineIndex;
 
 /// Parses TOML front matter; `line_offset` shifts lines into the file.
 ///
@@ -151,11 +127,5 @@ mod tests {
         assert_eq!(m[1].0.pos, Pos::new(3, 1));
         assert_eq!(m[1].1.value, Value::Date("2024-12-13".into()));
         assert_eq!(m[1].1.pos, Pos::new(3, 8));
-    }
-
-    #[test]
-    fn line_index_counts_characters() {
-        let index = LineIndex::new("a\n预训练x");
-        assert_eq!(index.pos("a\n预训练".len()), Pos::new(2, 4));
     }
 }

@@ -19,33 +19,16 @@ use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::lock;
-
 use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::parse::PartialDate;
+use crate::sync::lock;
+use crate::write::OutputFile;
 use templates::Theme;
 use views::ViewContext;
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Relative to the output folder, `/`-separated.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl OutputFile {
-    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
-        OutputFile {
-            path: path.into(),
-            bytes,
-        }
-    }
-}
 
 /// Where rendered files go as they are made, from any thread: collected in
 /// memory (serve) or written into a build's staging folder. An error fails

@@ -8,7 +8,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::OutputFile;
 use super::i18n::{format_date, tr};
 use super::markdown::render_markdown;
 use super::templates::Theme;
@@ -16,6 +15,7 @@ use super::views::*;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
+use crate::write::OutputFile;
 
 /// What every page knows about itself.
 #[derive(Debug, Clone, Serialize)]

@@ -27,7 +27,6 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use tera::Context;
 
-use super::OutputFile;
 use super::i18n::{script_lang, tr};
 use super::pages::{Crumb, PageMeta};
 use super::templates::Theme;
@@ -35,6 +34,7 @@ use super::views::{Ref, ViewContext, claim_path};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::parse::Claim;
+use crate::write::OutputFile;
 
 /// The search page, below the base path.
 pub const PAGE: &str = "search/";

@@ -2,12 +2,11 @@
 //! by file by a site's own `templates/` folder, compiled once per build.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use tera::{ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::load::relative;
+use crate::load::ThemeFile;
 
 /// The built-in templates, by name.
 pub const BUILT_IN: &[(&str, &str)] = &[
@@ -68,8 +67,16 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Loads the built-in theme and the overrides found in `dir`.
-    pub fn load(root: &Path, dir: &Path) -> Result<Theme, Vec<Diagnostic>> {
+    /// Whether a file of a site's templates folder is part of its theme:
+    /// a template, or one of the built-in assets it replaces.
+    pub fn wants(name: &str) -> bool {
+        name.ends_with(".html") || ASSETS.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The built-in theme with a site's own files (read by
+    /// [`crate::load::read_theme`], keeping those [`Theme::wants`]) in place
+    /// of the built-in ones.
+    pub fn new(files: Vec<ThemeFile>) -> Result<Theme, Vec<Diagnostic>> {
         let mut sources: Vec<(String, String)> = BUILT_IN
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
@@ -84,57 +91,28 @@ impl Theme {
             .collect();
         let mut diagnostics = Vec::new();
         let mut changed = std::collections::HashSet::new();
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-                let Ok(entry) = entry else { continue };
-                if !entry.file_type().is_file()
-                    || crate::load::is_ignored(&entry.file_name().to_string_lossy())
-                {
-                    continue;
+        for ThemeFile { name, shown, bytes } in files {
+            if !name.ends_with(".html") {
+                if let Some(slot) = assets.iter_mut().find(|(n, _)| *n == name) {
+                    slot.1 = bytes;
                 }
-                let name = relative(dir, entry.path());
-                let shown = relative(root, entry.path());
-                let is_template = name.ends_with(".html");
-                if !is_template && !assets.iter().any(|(n, _)| *n == name) {
-                    continue;
-                }
-                let bytes = match std::fs::read(entry.path()) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        diagnostics.push(Diagnostic::error(
-                            shown,
-                            Pos::START,
-                            format!("cannot read: {e}"),
-                        ));
-                        continue;
-                    }
-                };
-                if !is_template {
-                    if let Some(slot) = assets.iter_mut().find(|(n, _)| *n == name) {
-                        slot.1 = bytes;
-                    }
-                    continue;
-                }
-                let Ok(text) = String::from_utf8(bytes) else {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            shown,
-                            Pos::START,
-                            "the template is not valid UTF-8 text",
-                        )
+                continue;
+            }
+            let Ok(text) = String::from_utf8(bytes) else {
+                diagnostics.push(
+                    Diagnostic::error(shown, Pos::START, "the template is not valid UTF-8 text")
                         .with_help("save the file with UTF-8 encoding"),
-                    );
-                    continue;
-                };
-                origins.insert(name.clone(), shown);
-                let built_in = BUILT_IN.iter().find(|(n, _)| *n == name);
-                if built_in.is_none_or(|(_, t)| *t != text) {
-                    changed.insert(name.clone());
-                }
-                match sources.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = text,
-                    None => sources.push((name, text)),
-                }
+                );
+                continue;
+            };
+            origins.insert(name.clone(), shown);
+            let built_in = BUILT_IN.iter().find(|(n, _)| *n == name);
+            if built_in.is_none_or(|(_, t)| *t != text) {
+                changed.insert(name.clone());
+            }
+            match sources.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => sources.push((name, text)),
             }
         }
         if !diagnostics.is_empty() {

@@ -15,6 +15,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::sync::lock;
 
 /// How long one render may run: 30 seconds, or `CLAIMBASE_RENDER_TIMEOUT`
 /// seconds.
@@ -63,20 +64,20 @@ pub fn watch(name: &str, shown: &str) -> Guard {
         shown: shown.to_string(),
         name: name.to_string(),
     };
-    lock(dog).insert(id, running);
+    registry(dog).insert(id, running);
     Guard { id }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         if let Some(dog) = WATCHDOG.get() {
-            lock(dog).remove(&self.id);
+            registry(dog).remove(&self.id);
         }
     }
 }
 
-fn lock(dog: &Watchdog) -> std::sync::MutexGuard<'_, BTreeMap<u64, Running>> {
-    crate::lock(&dog.running)
+fn registry(dog: &Watchdog) -> std::sync::MutexGuard<'_, BTreeMap<u64, Running>> {
+    lock(&dog.running)
 }
 
 fn patrol(limit: Duration) -> ! {
@@ -84,7 +85,7 @@ fn patrol(limit: Duration) -> ! {
     loop {
         std::thread::sleep(tick);
         let Some(dog) = WATCHDOG.get() else { continue };
-        let overdue = lock(dog)
+        let overdue = registry(dog)
             .values()
             .find(|r| r.started.elapsed() >= limit)
             .map(|r| overdue(r, limit));

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
 
+use crate::build::{BuildOptions, Failure};
 use crate::diagnostics::Diagnostic;
-use crate::{BuildOptions, Failure};
 use reload::{Message, Reloader};
 use session::{Session, Update};
 use watch::{Changes, Layout, classify};

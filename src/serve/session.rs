@@ -16,6 +16,9 @@ use super::affected::{
     ALWAYS, Affected, Changed, affected_in_place, affected_pages, changed_records,
 };
 use super::watch::Changes;
+use crate::build::{
+    BuildOptions, Failure, check_cached, check_files, load_theme, today, write_output,
+};
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::graph::links_alike;
@@ -29,11 +32,10 @@ use crate::render::views::{
     TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
 };
 use crate::render::{
-    Input, OutputFile, Prepared, Publish, publish, render_prepared, search_index, search_records,
+    Input, Prepared, Publish, publish, render_prepared, search_index, search_records,
     search_records_of,
 };
-use crate::write::Replacer;
-use crate::{BuildOptions, Failure, check_cached, check_files};
+use crate::write::{OutputFile, Replacer};
 
 pub struct Session {
     pub options: BuildOptions,
@@ -330,8 +332,8 @@ impl Session {
         let mut parsed = ParseCache::default();
         let checked = check_cached(&options, &mut parsed)?;
         let config = checked.config;
-        let mut theme = Theme::load(&config.root, &config.templates_dir()).map_err(Failure::new)?;
-        let today = crate::today();
+        let mut theme = load_theme(&config)?;
+        let today = today();
         let prepared = Prepared::with_rows(&checked.graph, &config, today);
         let input = Input {
             graph: &checked.graph,
@@ -379,7 +381,7 @@ impl Session {
         // change after one that failed: until one succeeds, the session's
         // config and theme are not what is on disk. So does the first
         // change of a new day, which may make predictions overdue.
-        if changes.config || changes.templates || self.restart || crate::today() != self.today {
+        if changes.config || changes.templates || self.restart || today() != self.today {
             self.restart = true;
             let mut fresh = Session::start_with(self.options.clone(), &mut self.search)?;
             // The last index is served until the new one is ready, unless
@@ -770,7 +772,7 @@ impl Session {
             .iter()
             .map(|(p, b)| OutputFile::new(p.clone(), b.to_vec()))
             .collect();
-        crate::write_output(&self.config, &files).map(|_| ())
+        write_output(&self.config, &files).map(|_| ())
     }
 
     /// Writes only what an update changed (but did not write already),

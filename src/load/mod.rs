@@ -9,6 +9,15 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::text::normalise;
+
+mod archive;
+mod reread;
+mod theme;
+
+pub use archive::{ArchiveRef, Archives, read_archives};
+pub use reread::{FEW, Reread, reread};
+pub use theme::{ThemeFile, read_theme};
 
 /// What a content file describes, from the folder it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -292,102 +301,6 @@ fn kind_of(inner: &Path) -> Option<FileKind> {
     })
 }
 
-/// The Markdown files at some paths, read again: each path (as
-/// [`InputFile::path`]) with its file, or `None` where it was deleted.
-pub struct Reread(std::collections::BTreeMap<String, Option<InputFile>>);
-
-impl Reread {
-    /// How many paths were read again.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The files read again, and the paths deleted (`None`).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, Option<&InputFile>)> {
-        self.0
-            .iter()
-            .map(|(path, file)| (path.as_str(), file.as_ref()))
-    }
-
-    /// `files` with these in place of what was at their paths, in the
-    /// order of a walk.
-    pub fn apply(self, files: &[InputFile]) -> Vec<InputFile> {
-        let mut out: Vec<InputFile> = files
-            .iter()
-            .filter(|f| !self.0.contains_key(&f.path))
-            .cloned()
-            .collect();
-        // Where a walk with sorted folders finds it.
-        for file in self.0.into_values().flatten() {
-            let at = out.partition_point(|f| Path::new(&f.path) < Path::new(&file.path));
-            out.insert(at, file);
-        }
-        out
-    }
-}
-
-/// Up to this many changed files are looked up by scanning the list of
-/// all files; more, through a set or map made of it.
-pub const FEW: usize = 8;
-
-fn folder_of(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
-/// After the Markdown files at `changed` (relative to `content`) were
-/// written, created or deleted, reads those again (and only those) for
-/// [`Reread::apply`] to `files`, what [`load_content`] last read without
-/// errors. `None` when that cannot be done file by file and everything
-/// must be loaded again: a path is a folder, a link or not a regular file,
-/// is in a folder no known file is in, or cannot be read.
-pub fn reread(
-    root: &Path,
-    content: &Path,
-    files: &[InputFile],
-    changed: &std::collections::BTreeSet<PathBuf>,
-) -> Option<Reread> {
-    use std::collections::{BTreeMap, HashSet};
-    // For the one file a save changes, a scan that stops at the first file
-    // in its folder; for a burst (a `git checkout`), a set of every folder.
-    let mut folders: Option<HashSet<&str>> = None;
-    let mut known = |folder: &str| {
-        if changed.len() <= FEW {
-            return files.iter().any(|f| folder_of(&f.path) == folder);
-        }
-        folders
-            .get_or_insert_with(|| files.iter().map(|f| folder_of(&f.path)).collect())
-            .contains(folder)
-    };
-    let mut by_path: BTreeMap<String, Option<InputFile>> = BTreeMap::new();
-    for inner in changed {
-        if inner.extension().is_none_or(|e| e != "md") {
-            return None;
-        }
-        let path = content.join(inner);
-        let rel = relative(root, &path);
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                by_path.insert(rel, None);
-            }
-            Ok(meta) if meta.is_file() => {
-                let in_root = inner.parent().is_none_or(|p| p.as_os_str().is_empty());
-                if !in_root && !known(folder_of(&rel)) {
-                    return None;
-                }
-                let Some(kind) = kind_of(inner) else { continue };
-                let file = read_file(root, &path, kind).ok()?;
-                by_path.insert(rel, Some(file));
-            }
-            _ => return None,
-        }
-    }
-    Some(Reread(by_path))
-}
-
 fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diagnostic> {
     let rel_path = relative(root, path);
     let stem = path
@@ -414,7 +327,7 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).expect("valid prefix");
         // Lines and columns as every other diagnostic counts them.
-        let valid = crate::parse::front_matter::normalise(valid);
+        let valid = normalise(valid);
         let line = valid.matches('\n').count() + 1;
         let col = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
         Diagnostic::error(
@@ -483,44 +396,6 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
 }
 
-/// Reads the plain-text archive of every source that names one. Paths are
-/// relative to the site root and must stay inside it.
-pub fn read_archives(root: &Path, sources: &[crate::parse::Source]) -> crate::validate::Archives {
-    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    sources
-        .iter()
-        .filter_map(|source| {
-            let archive = source.archive.as_ref()?;
-            let path = root.join(&archive.value);
-            let fail = |message: String, help: &str| {
-                Err(Diagnostic::error(&source.path, archive.pos, message)
-                    .with_help(help.to_string()))
-            };
-            let result = match path.canonicalize() {
-                Err(_) => fail(
-                    format!("archive `{}` does not exist", archive.value),
-                    "give the path of a plain-text copy of the source, relative to the site folder",
-                ),
-                Ok(real) if !real.starts_with(&root_real) => fail(
-                    format!("archive `{}` is outside the site folder", archive.value),
-                    "copy the text into the site folder and point at the copy",
-                ),
-                Ok(real) => match read_bounded(&real).map(String::from_utf8) {
-                    Ok(Ok(text)) => Ok(text),
-                    _ => fail(
-                        format!(
-                            "archive `{}` is not a readable UTF-8 text file",
-                            archive.value
-                        ),
-                        "save the archived copy as plain UTF-8 text",
-                    ),
-                },
-            };
-            Some((source.id.clone(), result))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,113 +449,5 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("x.md"));
-    }
-
-    /// Rereads `changed` and compares with loading everything again.
-    fn reread_like_a_full_load(root: &Path, before: &[InputFile], changed: &[&str]) {
-        let content = root.join("claims");
-        let changed = changed.iter().map(PathBuf::from).collect();
-        let files = reread(root, &content, before, &changed)
-            .expect("read file by file")
-            .apply(before);
-        let (full, diagnostics) = load_content(root, &content);
-        assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let summary = |files: &[InputFile]| -> Vec<(String, FileKind, String, String)> {
-            files
-                .iter()
-                .map(|f| (f.path.clone(), f.kind, f.id.clone(), f.text.to_string()))
-                .collect()
-        };
-        assert_eq!(summary(&files), summary(&full));
-    }
-
-    #[test]
-    fn rereading_some_files_gives_what_loading_all_gives() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |rel: &str, text: &str| {
-            let path = root.join("claims").join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        for rel in [
-            "a.md",
-            "jobs/b.md",
-            "jobs/d.md",
-            "_speakers/xu-li.md",
-            "zeta/e.md",
-        ] {
-            write(rel, rel);
-        }
-        let content = root.join("claims");
-        let (before, _) = load_content(root, &content);
-
-        // Edited, created beside known files, and deleted, in one batch.
-        write("jobs/b.md", "edited");
-        write("jobs/c.md", "new");
-        write("_speakers/ada.md", "new speaker");
-        std::fs::remove_file(content.join("a.md")).unwrap();
-        reread_like_a_full_load(
-            root,
-            &before,
-            &["jobs/b.md", "jobs/c.md", "_speakers/ada.md", "a.md"],
-        );
-    }
-
-    #[test]
-    fn a_burst_is_reread_file_by_file_too() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let content = root.join("claims");
-        let write = |rel: &str, text: &str| {
-            let path = content.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        for n in 0..20 {
-            write(&format!("jobs/c{n}.md"), "before");
-        }
-        write("_topics/jobs.md", "topic");
-        let (before, _) = load_content(root, &content);
-        // More files than are looked up one by one.
-        let burst: Vec<String> = (0..FEW + 4).map(|n| format!("jobs/c{n}.md")).collect();
-        for rel in &burst {
-            write(rel, "after");
-        }
-        let rels: Vec<&str> = burst.iter().map(String::as_str).collect();
-        reread_like_a_full_load(root, &before, &rels);
-        // One of them in a folder no known file is in.
-        write("new/x.md", "x");
-        let mut changed: std::collections::BTreeSet<PathBuf> =
-            burst.iter().map(PathBuf::from).collect();
-        changed.insert(PathBuf::from("new/x.md"));
-        assert!(reread(root, &content, &before, &changed).is_none());
-    }
-
-    #[test]
-    fn folders_and_unknown_places_need_a_full_load() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let content = root.join("claims");
-        std::fs::create_dir_all(content.join("jobs")).unwrap();
-        std::fs::write(content.join("jobs/b.md"), "b").unwrap();
-        let (before, _) = load_content(root, &content);
-        let reread_one = |rel: &str| {
-            let changed = [PathBuf::from(rel)].into();
-            reread(root, &content, &before, &changed)
-        };
-        std::fs::create_dir_all(content.join("new")).unwrap();
-        std::fs::write(content.join("new/c.md"), "c").unwrap();
-        assert!(reread_one("new").is_none(), "a folder");
-        assert!(
-            reread_one("new/c.md").is_none(),
-            "a file in a folder not seen"
-        );
-        std::fs::write(content.join("jobs/Bad Name.md"), "x").unwrap();
-        assert!(
-            reread_one("jobs/Bad Name.md").is_none(),
-            "a file with an error"
-        );
-        assert!(reread_one("jobs/b.md").is_some());
     }
 }
