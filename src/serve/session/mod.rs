@@ -4,6 +4,12 @@
 //! search index it asks for ([`Session::index_for_search`]) has arrived
 //! from the background ([`Session::search_update`]), the
 //! files equal what a fresh full build would write.
+//!
+//! This file holds the session's state and the rebuild's plan; the rest is
+//! in parts: [`patch`] puts claims edited in place into the graph,
+//! [`relink`] checks and links the site again when more changed,
+//! [`search`] keeps the search index off the reload path, and [`publish`]
+//! says what changed and writes it to the output folder.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -36,6 +42,17 @@ use crate::render::{
     search_records_of,
 };
 use crate::write::{OutputFile, Replacer};
+
+pub mod patch;
+pub mod publish;
+pub mod relink;
+pub mod search;
+
+use patch::Patched;
+pub use publish::Update;
+use publish::diff;
+use relink::any_linked;
+use search::{Records, SearchIndexer, all_records};
 
 pub struct Session {
     pub options: BuildOptions,
@@ -76,11 +93,6 @@ pub struct Session {
     linked: bool,
 }
 
-/// Whether any of `files` (under `root`) is a symbolic link.
-fn any_linked(root: &Path, files: &[InputFile]) -> bool {
-    files.iter().any(|f| root.join(&f.path).is_symlink())
-}
-
 /// The second half of a rebuild, made after the browser has the first.
 struct Pending {
     /// The pages the rebuild affects (`None`: all), whose feeds to make.
@@ -89,18 +101,6 @@ struct Pending {
     lists: BTreeSet<String>,
     /// Which of the feeds, sitemap and data files to make.
     publish: Publish,
-}
-
-/// A search record per claim, in graph order, kept between rebuilds.
-type Records = Vec<Arc<SearchRecord>>;
-
-/// Every claim's search record; `None` when the site has no search.
-fn all_records(
-    graph: &Graph,
-    config: &crate::config::Config,
-    today: PartialDate,
-) -> Option<Records> {
-    search_records(graph, config, today).map(|records| records.into_iter().map(Arc::new).collect())
 }
 
 impl Pending {
@@ -131,37 +131,6 @@ impl Pending {
     }
 }
 
-/// What a rebuild found changed.
-enum Edit {
-    /// Claims edited in place.
-    InPlace(Patched),
-    /// The site checked and linked again: the changed records, and the
-    /// graph before.
-    Relinked(Changed, Box<Graph>),
-}
-
-/// Claims edited in place.
-struct Patched {
-    changed: Changed,
-    /// Their indexes in the graph.
-    indexes: Vec<usize>,
-    /// Whether only their bodies changed.
-    bodies_only: bool,
-    /// Whether the kind or status of any changed.
-    kinds_or_statuses: bool,
-    /// Whether the date each last changed (`updated`) is the same.
-    updated_alike: bool,
-}
-
-/// Whether two versions of a claim differ in their body alone.
-fn same_but_body(a: &Claim, b: &Claim) -> bool {
-    let without_body = |c: &Claim| Claim {
-        body: String::new(),
-        ..c.clone()
-    };
-    without_body(a) == without_body(b)
-}
-
 /// Whether a page lists a large share of all claims (the home page, the
 /// timeline's pages, the three indexes and the topic pages), and so takes
 /// longest.
@@ -172,116 +141,13 @@ fn is_list(page: &str) -> bool {
             .any(|list| page.starts_with(list) && page.ends_with("/index.html"))
 }
 
-/// Keeps the search index off the reload path. Pagefind takes seconds on a
-/// large site (about 40 s at 10,000 claims), so the site is served at once
-/// and indexed in the background, in a pool of two threads of low priority
-/// (a bundle each, with Pagefind's own parallel work); edits made meanwhile
-/// are indexed together once it is free.
-#[derive(Default)]
-struct SearchIndexer {
-    /// The records of the newest index asked for; `None` before the first
-    /// and after one that failed, so that the same records are tried again.
-    records: Option<Arc<Records>>,
-    running: Option<std::thread::JoinHandle<Result<Vec<OutputFile>, Vec<Diagnostic>>>>,
-    /// Asked for while one was running.
-    queued: bool,
-    pool: Option<Arc<rayon::ThreadPool>>,
-}
-
-impl SearchIndexer {
-    /// Indexes `records` unless the newest index asked for has them
-    /// (`None`: the site has no search).
-    fn request(&mut self, records: Option<Records>) {
-        let Some(records) = records else { return };
-        // Mostly the same `Arc`s as last time, compared by address.
-        if self.records.as_deref() == Some(&records) {
-            return;
-        }
-        self.records = Some(Arc::new(records));
-        if self.running.is_some() {
-            self.queued = true;
-        } else {
-            self.spawn();
-        }
-    }
-
-    fn spawn(&mut self) {
-        let Some(records) = self.records.clone() else {
-            return;
-        };
-        if self.pool.is_none() {
-            // Two threads, a bundle each (see `search::index_files`).
-            self.pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(2)
-                .thread_name(|_| "claimbase-search".into())
-                .start_handler(|_| {
-                    // On Linux a thread has its own priority: the rebuilds a
-                    // person is waiting for go first.
-                    #[cfg(target_os = "linux")]
-                    let _ = rustix::process::nice(10);
-                })
-                .build()
-                .ok()
-                .map(Arc::new);
-        }
-        let pool = self.pool.clone();
-        self.running = Some(std::thread::spawn(move || match pool {
-            Some(pool) => pool.install(|| search_index(&records)),
-            None => search_index(&records),
-        }));
-        self.queued = false;
-    }
-
-    /// The finished index for the newest records, if there is one (waiting
-    /// for it when `wait`).
-    fn finished(&mut self, wait: bool) -> Option<Result<Vec<OutputFile>, Vec<Diagnostic>>> {
-        loop {
-            let running = self.running.as_ref()?;
-            if !wait && !running.is_finished() {
-                return None;
-            }
-            let result = self.running.take()?.join().unwrap_or_else(|_| {
-                Err(vec![crate::render::search::index_diagnostic(
-                    "the search indexer stopped unexpectedly".into(),
-                )])
-            });
-            if !self.queued {
-                if result.is_err() {
-                    self.records = None;
-                }
-                return Some(result);
-            }
-            // Outdated: index the newest records instead.
-            self.spawn();
-        }
-    }
-}
-
-/// What a rebuild changed in the built site.
-#[derive(Debug, Clone, Default)]
-pub struct Update {
-    /// Output paths whose bytes changed or that are new.
-    pub changed: Vec<String>,
-    /// Output paths that no longer exist.
-    pub removed: Vec<String>,
-    /// HTML pages rendered for this update.
-    pub rendered: usize,
-    /// Claims were edited in place: only they were read and parsed again,
-    /// and nothing was checked or linked again.
-    pub in_place: bool,
-    /// Of `changed`, the files [`Session::finish_rebuild`] wrote already.
-    pub written: Vec<String>,
-    pub elapsed: Duration,
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl Update {
-    /// Only stylesheets changed: the browser can swap them without a reload.
-    pub fn css_only(&self) -> bool {
-        !self.changed.is_empty()
-            && self.removed.is_empty()
-            && self.changed.iter().all(|p| p.ends_with(".css"))
-    }
+/// What a rebuild found changed.
+enum Edit {
+    /// Claims edited in place.
+    InPlace(Patched),
+    /// The site checked and linked again: the changed records, and the
+    /// graph before.
+    Relinked(Changed, Box<Graph>),
 }
 
 /// The files every site has besides its pages (the feeds of topics and
@@ -509,133 +375,6 @@ impl Session {
         Ok(update)
     }
 
-    /// The content files after `changes`, reading again only the files
-    /// the events name; `None` when everything must be read again.
-    fn reread(&self, changes: &Changes) -> Option<Reread> {
-        if changes.content_paths.is_empty() || self.linked {
-            return None;
-        }
-        let content = self.config.content_dir();
-        reread(
-            &self.config.root,
-            &content,
-            &self.files,
-            &changes.content_paths,
-        )
-    }
-
-    /// The fast path for the most common edit, a claim's text: when every
-    /// file that differs from the last build is a claim edited in place
-    /// that still parses without a diagnostic and links as before, its new
-    /// version replaces the old in the graph, and nothing is checked or
-    /// linked again. Returns the changed claims, or gives the files back
-    /// (having changed nothing) when the site must be checked again.
-    fn patch_claims(&mut self, files: Reread) -> Result<Patched, Reread> {
-        let Some(edited) = self.edited_claims(&files) else {
-            return Err(files);
-        };
-        let mut versions = Vec::new();
-        for &(i, _, file) in &edited {
-            let Some(reparsed) = self.parsed.reparse_claim(file) else {
-                return Err(files);
-            };
-            let (old, new) = (&reparsed.old, &reparsed.new);
-            // A quote is checked against its source's archived text.
-            let archived = self
-                .graph
-                .source_index
-                .get(&new.source.value)
-                .is_some_and(|&k| self.graph.sources[k].archive.is_some());
-            let quote = |c: &Claim| c.quote.as_ref().map(|q| q.value.clone());
-            if !links_alike(old, new) || (archived && quote(old) != quote(new)) {
-                return Err(files);
-            }
-            versions.push((i, reparsed));
-        }
-        let alike = |f: fn(&Claim, &Claim) -> bool| versions.iter().all(|(_, r)| f(&r.old, &r.new));
-        let bodies_only = alike(same_but_body);
-        let kinds_or_statuses = !alike(|a, b| (a.kind, a.status) == (b.kind, b.status));
-        let updated_alike = alike(|a, b| a.updated == b.updated);
-        let mut changed = Changed::new();
-        let mut indexes = Vec::new();
-        for (i, reparsed) in versions {
-            changed.insert((FileKind::Claim, reparsed.new.id.clone()));
-            self.graph.claims[i] = reparsed.new.clone();
-            self.parsed.keep(reparsed);
-            indexes.push(i);
-        }
-        self.prepared
-            .update_claims(&self.graph, &self.config, self.today, &indexes);
-        self.unindexed.extend(&indexes);
-        for (_, at, file) in edited {
-            self.files[at] = file.clone();
-        }
-        Ok(Patched {
-            changed,
-            indexes,
-            bodies_only,
-            kinds_or_statuses,
-            updated_alike,
-        })
-    }
-
-    /// The files read again whose text differs from the last build's, each
-    /// with the index of its claim in the graph and its place in `files`,
-    /// when they are all published claims at the same paths as before.
-    fn edited_claims<'f>(&self, files: &'f Reread) -> Option<Vec<(usize, usize, &'f InputFile)>> {
-        let places: Option<HashMap<&str, usize>> = (files.len() > FEW).then(|| {
-            let paths = self.files.iter().enumerate();
-            paths.map(|(at, f)| (f.path.as_str(), at)).collect()
-        });
-        let place = |path: &str| match &places {
-            Some(places) => places.get(path).copied(),
-            None => self.files.iter().position(|f| f.path == path),
-        };
-        files
-            .iter()
-            .filter_map(|(path, new)| {
-                // Deleted, or created.
-                let Some(new) = new else { return Some(None) };
-                let Some(at) = place(path) else {
-                    return Some(None);
-                };
-                let old = &self.files[at];
-                if (new.kind, &new.id) != (FileKind::Claim, &old.id) || old.kind != FileKind::Claim
-                {
-                    return Some(None);
-                }
-                // Read again but saved unchanged.
-                if new.text == old.text {
-                    return None;
-                }
-                Some(self.graph.claim_index.get(&new.id).map(|&i| (i, at, new)))
-            })
-            .collect()
-    }
-
-    /// Checks and links the site again, from `files` when given, else
-    /// from the disk. Returns the changed records and the graph before.
-    fn relink(&mut self, files: Option<Vec<InputFile>>) -> Result<(Changed, Graph), Failure> {
-        let checked = match files {
-            Some(files) => {
-                let (config, drafts) = (self.config.clone(), self.options.drafts);
-                check_files(config, files, Vec::new(), drafts, Some(&mut self.parsed))?
-            }
-            None => {
-                let checked = check_cached(&self.options, &mut self.parsed)?;
-                self.linked = any_linked(&self.config.root, &checked.files);
-                checked
-            }
-        };
-        let changed = changed_records(&self.files, &checked.files);
-        self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);
-        self.records = None;
-        self.unindexed.clear();
-        self.files = checked.files;
-        self.warnings = checked.warnings;
-        Ok((changed, std::mem::replace(&mut self.graph, checked.graph)))
-    }
-
     /// Puts rendered files into the site; returns the paths whose bytes
     /// changed.
     fn put(&mut self, files: Vec<OutputFile>) -> Vec<String> {
@@ -717,101 +456,4 @@ impl Session {
         update.elapsed = start.elapsed();
         Ok(update)
     }
-
-    /// Starts indexing the site for search in the background, unless the
-    /// index already has its records (see [`Session::search_update`]).
-    pub fn index_for_search(&mut self) {
-        let (graph, config, today) = (&self.graph, &self.config, self.today);
-        let unindexed = std::mem::take(&mut self.unindexed);
-        self.records = match self.records.take() {
-            // Only the claims edited in place since are made again.
-            Some(mut records) => {
-                let indexes: Vec<usize> = unindexed.into_iter().collect();
-                let fresh = search_records_of(graph, config, today, &indexes);
-                for (i, record) in indexes.into_iter().zip(fresh) {
-                    records[i] = Arc::new(record);
-                }
-                Some(records)
-            }
-            None => all_records(graph, config, today),
-        };
-        self.search.request(self.records.clone());
-    }
-
-    /// Whether a search index is being built in the background.
-    pub fn indexing(&self) -> bool {
-        self.search.running.is_some()
-    }
-
-    /// Puts a search index finished in the background into the site, if
-    /// there is one (waiting for it when `wait`), and says what changed.
-    pub fn search_update(&mut self, wait: bool) -> Option<Result<Update, Failure>> {
-        let start = Instant::now();
-        let files = match self.search.finished(wait)? {
-            Ok(files) => files,
-            Err(diagnostics) => return Some(Err(Failure::new(diagnostics))),
-        };
-        let fresh: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
-        let mut update = Update::default();
-        self.site.retain(|path, _| {
-            let kept = !path.starts_with(BUNDLE) || fresh.contains(path);
-            if !kept {
-                update.removed.push(path.clone());
-            }
-            kept
-        });
-        update.changed = self.put(files);
-        update.elapsed = start.elapsed();
-        Some(Ok(update))
-    }
-
-    /// Writes the whole site to the output folder, atomically.
-    pub fn write_all(&self) -> Result<(), Failure> {
-        let files: Vec<OutputFile> = self
-            .site
-            .iter()
-            .map(|(p, b)| OutputFile::new(p.clone(), b.to_vec()))
-            .collect();
-        write_output(&self.config, &files).map(|_| ())
-    }
-
-    /// Writes only what an update changed (but did not write already),
-    /// each file replaced atomically; Pagefind's entry file last, so that
-    /// it never names a file not yet written.
-    pub fn write_update(&self, update: &Update) -> std::io::Result<()> {
-        let replacer = Replacer::new(&self.config.output_dir());
-        let written: BTreeSet<&String> = update.written.iter().collect();
-        let (entries, changed): (Vec<&String>, Vec<&String>) = update
-            .changed
-            .iter()
-            .filter(|p| !written.contains(p))
-            .partition(|p| p.ends_with("pagefind-entry.json"));
-        // Side by side: copying a large data file into the page cache keeps
-        // a core busy for milliseconds.
-        changed
-            .par_iter()
-            .try_for_each(|path| replacer.replace(path, &self.site[*path]))?;
-        for path in entries {
-            replacer.replace(path, &self.site[path])?;
-        }
-        for path in &update.removed {
-            replacer.remove(path);
-        }
-        Ok(())
-    }
-}
-
-fn diff(old: &BTreeMap<String, Arc<Vec<u8>>>, new: &BTreeMap<String, Arc<Vec<u8>>>) -> Update {
-    let mut update = Update::default();
-    for (path, bytes) in new {
-        if old.get(path) != Some(bytes) {
-            update.changed.push(path.clone());
-        }
-    }
-    update.removed = old
-        .keys()
-        .filter(|p| !new.contains_key(*p))
-        .cloned()
-        .collect();
-    update
 }

@@ -1,0 +1,153 @@
+//! The search index, kept off the reload path: records kept between
+//! rebuilds and indexed in the background.
+
+use super::*;
+
+/// A search record per claim, in graph order, kept between rebuilds.
+pub(super) type Records = Vec<Arc<SearchRecord>>;
+
+/// Every claim's search record; `None` when the site has no search.
+pub(super) fn all_records(
+    graph: &Graph,
+    config: &crate::config::Config,
+    today: PartialDate,
+) -> Option<Records> {
+    search_records(graph, config, today).map(|records| records.into_iter().map(Arc::new).collect())
+}
+
+/// Keeps the search index off the reload path. Pagefind takes seconds on a
+/// large site (about 40 s at 10,000 claims), so the site is served at once
+/// and indexed in the background, in a pool of two threads of low priority
+/// (a bundle each, with Pagefind's own parallel work); edits made meanwhile
+/// are indexed together once it is free.
+#[derive(Default)]
+pub(super) struct SearchIndexer {
+    /// The records of the newest index asked for; `None` before the first
+    /// and after one that failed, so that the same records are tried again.
+    pub(super) records: Option<Arc<Records>>,
+    pub(super) running: Option<std::thread::JoinHandle<Result<Vec<OutputFile>, Vec<Diagnostic>>>>,
+    /// Asked for while one was running.
+    queued: bool,
+    pool: Option<Arc<rayon::ThreadPool>>,
+}
+
+impl SearchIndexer {
+    /// Indexes `records` unless the newest index asked for has them
+    /// (`None`: the site has no search).
+    pub(super) fn request(&mut self, records: Option<Records>) {
+        let Some(records) = records else { return };
+        // Mostly the same `Arc`s as last time, compared by address.
+        if self.records.as_deref() == Some(&records) {
+            return;
+        }
+        self.records = Some(Arc::new(records));
+        if self.running.is_some() {
+            self.queued = true;
+        } else {
+            self.spawn();
+        }
+    }
+
+    fn spawn(&mut self) {
+        let Some(records) = self.records.clone() else {
+            return;
+        };
+        if self.pool.is_none() {
+            // Two threads, a bundle each (see `search::index_files`).
+            self.pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .thread_name(|_| "claimbase-search".into())
+                .start_handler(|_| {
+                    // On Linux a thread has its own priority: the rebuilds a
+                    // person is waiting for go first.
+                    #[cfg(target_os = "linux")]
+                    let _ = rustix::process::nice(10);
+                })
+                .build()
+                .ok()
+                .map(Arc::new);
+        }
+        let pool = self.pool.clone();
+        self.running = Some(std::thread::spawn(move || match pool {
+            Some(pool) => pool.install(|| search_index(&records)),
+            None => search_index(&records),
+        }));
+        self.queued = false;
+    }
+
+    /// The finished index for the newest records, if there is one (waiting
+    /// for it when `wait`).
+    pub(super) fn finished(
+        &mut self,
+        wait: bool,
+    ) -> Option<Result<Vec<OutputFile>, Vec<Diagnostic>>> {
+        loop {
+            let running = self.running.as_ref()?;
+            if !wait && !running.is_finished() {
+                return None;
+            }
+            let result = self.running.take()?.join().unwrap_or_else(|_| {
+                Err(vec![crate::render::search::index_diagnostic(
+                    "the search indexer stopped unexpectedly".into(),
+                )])
+            });
+            if !self.queued {
+                if result.is_err() {
+                    self.records = None;
+                }
+                return Some(result);
+            }
+            // Outdated: index the newest records instead.
+            self.spawn();
+        }
+    }
+}
+
+impl Session {
+    /// Starts indexing the site for search in the background, unless the
+    /// index already has its records (see [`Session::search_update`]).
+    pub fn index_for_search(&mut self) {
+        let (graph, config, today) = (&self.graph, &self.config, self.today);
+        let unindexed = std::mem::take(&mut self.unindexed);
+        self.records = match self.records.take() {
+            // Only the claims edited in place since are made again.
+            Some(mut records) => {
+                let indexes: Vec<usize> = unindexed.into_iter().collect();
+                let fresh = search_records_of(graph, config, today, &indexes);
+                for (i, record) in indexes.into_iter().zip(fresh) {
+                    records[i] = Arc::new(record);
+                }
+                Some(records)
+            }
+            None => all_records(graph, config, today),
+        };
+        self.search.request(self.records.clone());
+    }
+
+    /// Whether a search index is being built in the background.
+    pub fn indexing(&self) -> bool {
+        self.search.running.is_some()
+    }
+
+    /// Puts a search index finished in the background into the site, if
+    /// there is one (waiting for it when `wait`), and says what changed.
+    pub fn search_update(&mut self, wait: bool) -> Option<Result<Update, Failure>> {
+        let start = Instant::now();
+        let files = match self.search.finished(wait)? {
+            Ok(files) => files,
+            Err(diagnostics) => return Some(Err(Failure::new(diagnostics))),
+        };
+        let fresh: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        let mut update = Update::default();
+        self.site.retain(|path, _| {
+            let kept = !path.starts_with(BUNDLE) || fresh.contains(path);
+            if !kept {
+                update.removed.push(path.clone());
+            }
+            kept
+        });
+        update.changed = self.put(files);
+        update.elapsed = start.elapsed();
+        Some(Ok(update))
+    }
+}
