@@ -8,7 +8,7 @@
 //! This file holds the session's state and the rebuild's plan; the rest is
 //! in parts: [`patch`] puts claims edited in place into the graph,
 //! [`relink`] checks and links the site again when more changed,
-//! [`search`] keeps the search index off the reload path, and [`publish`]
+//! [`search`] keeps the search index off the reload path, and [`publish`](mod@publish)
 //! says what changed and writes it to the output folder.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
