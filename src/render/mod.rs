@@ -9,6 +9,8 @@ pub mod feed;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
+pub mod prepared;
+pub mod publish;
 pub mod search;
 pub mod structured;
 pub mod templates;
@@ -29,6 +31,10 @@ use crate::sync::lock;
 use crate::write::OutputFile;
 use templates::Theme;
 use views::ViewContext;
+
+pub use prepared::Prepared;
+use publish::publish_files;
+pub use publish::{Publish, publish};
 
 /// Where rendered files go as they are made, from any thread: collected in
 /// memory (serve) or written into a build's staging folder. An error fails
@@ -144,7 +150,7 @@ where
 
 /// Renders the HTML pages whose output paths are in `only` (all when
 /// `None`), the search page and the assets, and when `with_publish` the
-/// feeds, sitemap and data export too (see [`publish`]), into `sink`; not
+/// feeds, sitemap and data export too (see [`publish()`]), into `sink`; not
 /// the search index (see [`search_index`]).
 pub fn render_selected_to(
     graph: &Graph,
@@ -163,124 +169,6 @@ pub fn render_selected_to(
         prepared: &prepared,
     };
     render_prepared_to(input, theme, only, with_publish, sink)
-}
-
-/// What templates see of the records, worked out once and shared by the
-/// pages; `serve` keeps it between rebuilds and updates only the claims an
-/// edit changed.
-pub struct Prepared {
-    views: views::Views,
-    /// Each claim's summary as a template value.
-    summary_values: Vec<Value>,
-    /// Each claim as `item` in lists: its summary with `html`, the summary
-    /// rendered by `partials/claim-item.html`; made on the first render
-    /// that needs it (see [`Prepared::items`]).
-    items: Vec<OnceLock<Value>>,
-    /// Each claim's rows of the data export, when kept (`serve`).
-    rows: Option<Vec<data::Rows>>,
-    /// The timeline chart, small (home page) and full (timeline): it
-    /// counts claims by month and first topic, which an edit in place
-    /// leaves as they were.
-    charts: [chart::Chart; 2],
-}
-
-impl Prepared {
-    pub fn new(graph: &Graph, config: &Config, today: PartialDate) -> Self {
-        let views = with_view_context(graph, config, today, |cx| cx.build());
-        let summary_values = views
-            .claims
-            .par_iter()
-            .map(Value::from_serializable)
-            .collect();
-        let chart = |small| chart::timeline_chart(graph, &config.language, small);
-        Prepared {
-            items: (0..graph.claims.len()).map(|_| OnceLock::new()).collect(),
-            views,
-            summary_values,
-            rows: None,
-            charts: [chart(true), chart(false)],
-        }
-    }
-
-    /// [`Prepared::new`], keeping each claim's rows of the data export
-    /// too, for a site rebuilt claim by claim.
-    pub fn with_rows(graph: &Graph, config: &Config, today: PartialDate) -> Self {
-        let absolute = config.absolute_base();
-        let rows = with_view_context(graph, config, today, |cx| {
-            (0..graph.claims.len())
-                .into_par_iter()
-                .map(|i| data::Rows::new(graph, cx, absolute.as_deref(), i))
-                .collect()
-        });
-        Prepared {
-            rows: Some(rows),
-            ..Prepared::new(graph, config, today)
-        }
-    }
-
-    /// After the claims at `changed` were replaced by new versions that
-    /// link the same way (same date, speakers, source, topics and
-    /// relations), so that nothing else a template sees changed.
-    pub fn update_claims(
-        &mut self,
-        graph: &Graph,
-        config: &Config,
-        today: PartialDate,
-        changed: &[usize],
-    ) {
-        let absolute = config.absolute_base();
-        with_view_context(graph, config, today, |cx| {
-            for &i in changed {
-                let summary = cx.claim_summary(&graph.claims[i]);
-                self.summary_values[i] = Value::from_serializable(&summary);
-                self.items[i] = OnceLock::new();
-                self.views.claims[i] = summary;
-                if let Some(rows) = &mut self.rows {
-                    rows[i] = data::Rows::new(graph, cx, absolute.as_deref(), i);
-                }
-            }
-        });
-    }
-}
-
-impl Prepared {
-    /// Every claim as `item` in lists, rendering the items not made yet
-    /// with `theme`: a claim is rendered once, not once per list showing
-    /// it, by the built-in `partials/claim-item.html`, which uses `item`
-    /// and `t` alone. A site's own version of it may use the variables of
-    /// the page it is in, so `html` is none and each list includes it.
-    fn items(&self, theme: &Theme) -> Result<Vec<Value>, Vec<Diagnostic>> {
-        const PARTIAL: &str = "partials/claim-item.html";
-        let own = theme.is_changed(PARTIAL);
-        let made: Vec<Result<Value, Diagnostic>> = self
-            .items
-            .par_iter()
-            .zip(self.summary_values.par_iter())
-            .map(|(cell, summary)| {
-                if let Some(item) = cell.get() {
-                    return Ok(item.clone());
-                }
-                let html = if own {
-                    Value::from(())
-                } else {
-                    let mut cx = Context::new();
-                    cx.insert_value("item", summary.clone());
-                    Value::safe_string(&theme.render(PARTIAL, &cx)?)
-                };
-                let mut map = summary.clone().into_map().unwrap_or_default();
-                map.insert("html".into(), html);
-                Ok(cell.get_or_init(|| Value::from(map)).clone())
-            })
-            .collect();
-        let (items, errors): (Vec<_>, Vec<_>) = made.into_iter().partition(Result::is_ok);
-        if errors.is_empty() {
-            Ok(items.into_iter().flatten().collect())
-        } else {
-            Err(once_each(
-                errors.into_iter().filter_map(Result::err).collect(),
-            ))
-        }
-    }
 }
 
 /// What a render reads: the linked site, its settings, the day it is
@@ -421,200 +309,4 @@ impl SiteView {
             },
         }
     }
-}
-
-/// Which of the feeds, sitemap, robots.txt and data files a rebuild makes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Publish {
-    /// All of them (the feeds of the pages it renders).
-    All,
-    /// None: nothing they show changed.
-    Nothing,
-    /// After claims were edited in place, with the same dates: the data
-    /// files, and the feeds listing any of these claims (by index). The
-    /// sitemap, whose pages and dates are the same, is left as it was.
-    Showing(Vec<usize>),
-}
-
-/// The feeds, sitemap, robots.txt and data export alone, for a rebuild
-/// that rendered its pages without them (`only` as given to it).
-pub fn publish(
-    input: Input<'_>,
-    only: Option<&std::collections::BTreeSet<String>>,
-    what: &Publish,
-) -> Vec<OutputFile> {
-    if *what == Publish::Nothing {
-        return Vec::new();
-    }
-    let (graph, config, rows) = (input.graph, input.config, input.prepared.rows.as_deref());
-    with_view_context(graph, config, input.today, |cx| {
-        publish_files(graph, config, cx, only, rows, what)
-    })
-}
-
-/// The data export's rows of every claim, each [`data::Rows`] holding a
-/// chunk of claims' rows joined, which the export joins the same way.
-fn data_rows_in_chunks(
-    graph: &Graph,
-    cx: &ViewContext<'_>,
-    absolute: Option<&str>,
-) -> Vec<data::Rows> {
-    const CHUNK: usize = 256;
-    let indexes: Vec<usize> = (0..graph.claims.len()).collect();
-    indexes
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let rows: Vec<data::Rows> = chunk
-                .iter()
-                .map(|&i| data::Rows::new(graph, cx, absolute, i))
-                .collect();
-            data::Rows::joined(&rows)
-        })
-        .collect()
-}
-
-/// Feeds, sitemap, robots.txt and the data export (from `rows`, every
-/// claim's, when kept). A topic's or speaker's feed shows what its page
-/// shows, so it is made only when its page is in `only` (or when `only` is
-/// `None`).
-fn publish_files(
-    graph: &Graph,
-    config: &Config,
-    cx: &ViewContext<'_>,
-    only: Option<&std::collections::BTreeSet<String>>,
-    rows: Option<&[data::Rows]>,
-    what: &Publish,
-) -> Vec<OutputFile> {
-    use feed::{FeedSpec, SitemapEntry, atom_feed};
-    use views::{claim_path, source_path, speaker_path, topic_path};
-    let mut files = Vec::new();
-    let all: Vec<usize> = (0..graph.claims.len()).collect();
-    let mut feeds = vec![FeedSpec {
-        path: "feed.xml".into(),
-        title: config.title.clone(),
-        page: String::new(),
-        claims: &all,
-    }];
-    let wanted = |page: &str| only.is_none_or(|set| set.contains(&format!("{page}index.html")));
-    for (t, topic) in graph.topics.iter().enumerate() {
-        if !wanted(&topic_path(&topic.id)) {
-            continue;
-        }
-        feeds.push(FeedSpec {
-            path: format!("{}feed.xml", topic_path(&topic.id)),
-            title: format!("{} · {}", topic.title, config.title),
-            page: topic_path(&topic.id),
-            claims: &graph.by_topic[t],
-        });
-    }
-    for (s, speaker) in graph.speakers.iter().enumerate() {
-        if !wanted(&speaker_path(&speaker.id)) {
-            continue;
-        }
-        feeds.push(FeedSpec {
-            path: format!("{}feed.xml", speaker_path(&speaker.id)),
-            title: format!("{} · {}", speaker.name, config.title),
-            page: speaker_path(&speaker.id),
-            claims: &graph.by_speaker[s],
-        });
-    }
-    let mut feeds: Vec<(FeedSpec, Vec<usize>)> = feeds
-        .into_par_iter()
-        .map(|spec| {
-            let entries = spec.entries(graph);
-            (spec, entries)
-        })
-        .collect();
-    if let Publish::Showing(edited) = what {
-        feeds.retain(|(_, entries)| entries.iter().any(|i| edited.contains(i)));
-    }
-    let absolute = config.absolute_base();
-    let (feeds, (json, csv)) = rayon::join(
-        || {
-            feeds
-                .par_iter()
-                .map(|(spec, entries)| {
-                    let xml = atom_feed(graph, cx, config, spec, entries);
-                    OutputFile::new(spec.path.clone(), xml)
-                })
-                .collect::<Vec<_>>()
-        },
-        || {
-            // Kept rows, or made now in parallel, a chunk of claims at a time.
-            let made;
-            let rows = match rows {
-                Some(rows) => rows,
-                None => {
-                    made = data_rows_in_chunks(graph, cx, absolute.as_deref());
-                    &made
-                }
-            };
-            rayon::join(
-                || data::claims_json(cx, &config.title, &config.base_url, rows),
-                || data::claims_csv(rows),
-            )
-        },
-    );
-    files.extend(feeds);
-    files.push(OutputFile::new("claims.json", json));
-    files.push(OutputFile::new("claims.csv", csv));
-    files.push(OutputFile::new("robots.txt", feed::robots(config)));
-    if let Publish::Showing(_) = what {
-        return files;
-    }
-
-    let changed = |i: usize| feed::changed(graph, i);
-    let newest = |list: &[usize]| list.iter().map(|&i| changed(i)).max();
-    let site_newest = newest(&all);
-    let mut entries = vec![SitemapEntry {
-        path: String::new(),
-        lastmod: site_newest,
-    }];
-    let lists = ["topics/", "speakers/", "sources/", "timeline/"];
-    let search_page = config.search.then_some(search::PAGE);
-    for list in lists.into_iter().chain(search_page) {
-        entries.push(SitemapEntry {
-            path: list.into(),
-            lastmod: site_newest,
-        });
-    }
-    let timeline = views::TimelinePages {
-        size: config.timeline_page_size,
-        claims: graph.claims.len(),
-    };
-    for n in 2..=timeline.count() {
-        entries.push(SitemapEntry {
-            path: views::timeline_path(n),
-            lastmod: newest(&timeline.claims_on(n).collect::<Vec<_>>()),
-        });
-    }
-    for (i, c) in graph.claims.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: claim_path(&c.id),
-            lastmod: Some(changed(i)),
-        });
-    }
-    for (k, s) in graph.speakers.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: speaker_path(&s.id),
-            lastmod: newest(&graph.by_speaker[k]),
-        });
-    }
-    for (k, s) in graph.sources.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: source_path(&s.id),
-            lastmod: newest(&graph.by_source[k]),
-        });
-    }
-    for (k, t) in graph.topics.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: topic_path(&t.id),
-            lastmod: newest(&graph.by_topic[k]),
-        });
-    }
-    files.push(OutputFile::new(
-        "sitemap.xml",
-        feed::sitemap(config, &entries),
-    ));
-    files
 }

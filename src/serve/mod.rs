@@ -4,10 +4,13 @@
 //! browser (`reload`).
 
 pub mod affected;
+mod front;
 pub mod reload;
 pub mod server;
 pub mod session;
 pub mod watch;
+
+use front::{Browser, Front, Output, publish};
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -217,131 +220,6 @@ fn search_summary(update: &Update) -> String {
         if update.changed.len() == 1 { "" } else { "s" },
         update.removed.len(),
     )
-}
-
-/// Where `watch` and `serve` put a rebuilt site: the output folder, or
-/// the HTTP server and the browsers reloading from it.
-trait Front {
-    /// The pages of a rebuild are ready; `first`: the first good build.
-    fn pages(&mut self, session: &Session, update: &Update, first: bool) -> Result<(), String>;
-    /// The feeds and data files after them, or a search index from the
-    /// background.
-    fn later(&mut self, session: &Session, update: &Update) -> Result<(), String>;
-    /// A rebuild failed; returns the line to print.
-    fn failed(&mut self, failure: &Failure) -> &'static str;
-    /// The folder the site is written to, if it is.
-    fn output(&self, _session: &Session) -> Option<PathBuf> {
-        None
-    }
-}
-
-/// `watch`: the output folder.
-struct Output;
-
-impl Front for Output {
-    fn pages(&mut self, session: &Session, update: &Update, first: bool) -> Result<(), String> {
-        if first {
-            session
-                .write_all()
-                .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect())
-        } else {
-            session.write_update(update).map_err(|e| e.to_string())
-        }
-    }
-
-    fn later(&mut self, session: &Session, update: &Update) -> Result<(), String> {
-        session.write_update(update).map_err(|e| e.to_string())
-    }
-
-    fn failed(&mut self, _: &Failure) -> &'static str {
-        "Build failed; the output folder keeps the last good site"
-    }
-
-    fn output(&self, session: &Session) -> Option<PathBuf> {
-        Some(session.config.output_dir())
-    }
-}
-
-/// `serve`: the site in memory and the browsers' reload events.
-struct Browser<'a> {
-    state: &'a server::ServerState,
-}
-
-fn publish(state: &server::ServerState, session: &Session) {
-    *state.files.write().expect("not poisoned") = Arc::new(session.site.clone());
-}
-
-/// Puts what `update` changed into the served site, in place: a request
-/// being answered keeps the version it started with.
-fn publish_update(state: &server::ServerState, session: &Session, update: &Update) {
-    let mut files = state.files.write().expect("not poisoned");
-    let files = Arc::make_mut(&mut files);
-    for path in &update.changed {
-        if let Some(bytes) = session.site.get(path) {
-            files.insert(path.clone(), bytes.clone());
-        }
-    }
-    for path in &update.removed {
-        files.remove(path);
-    }
-}
-
-/// The pages an update changed or removed, as URL paths under `base`
-/// (`None` when there are so many that every page may as well reload).
-fn changed_pages(update: &Update, base: &str) -> Option<Vec<String>> {
-    const MANY: usize = 1000;
-    // A theme asset (a script, an image, a stylesheet changed along with
-    // templates) may be used by any page.
-    if update
-        .changed
-        .iter()
-        .chain(&update.removed)
-        .any(|p| p.starts_with("assets/"))
-    {
-        return None;
-    }
-    let pages: Vec<String> = update
-        .changed
-        .iter()
-        .chain(&update.removed)
-        .filter(|p| p.ends_with(".html"))
-        .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
-        .collect();
-    (pages.len() <= MANY).then_some(pages)
-}
-
-impl Front for Browser<'_> {
-    fn pages(&mut self, session: &Session, update: &Update, _: bool) -> Result<(), String> {
-        publish_update(self.state, session, update);
-        let message = if update.css_only() {
-            Message::Css
-        } else {
-            Message::Reload(changed_pages(update, &self.state.base_path))
-        };
-        self.state.reloader.broadcast(message);
-        Ok(())
-    }
-
-    // Served from the next request on; the pages among them that are open
-    // reload (the lists of a rebuild, not its search index or feeds).
-    fn later(&mut self, session: &Session, update: &Update) -> Result<(), String> {
-        if update.changed.is_empty() && update.removed.is_empty() {
-            return Ok(());
-        }
-        publish_update(self.state, session, update);
-        let pages = changed_pages(update, &self.state.base_path);
-        if pages.as_ref().is_none_or(|p| !p.is_empty()) {
-            self.state.reloader.broadcast(Message::Reload(pages));
-        }
-        Ok(())
-    }
-
-    fn failed(&mut self, failure: &Failure) -> &'static str {
-        self.state
-            .reloader
-            .broadcast(Message::errors(&failure.diagnostics));
-        "Build failed; still serving the last good site"
-    }
 }
 
 /// Rebuilds on every batch of changes and puts each result in `front`,
@@ -559,48 +437,4 @@ fn open_browser(url: &str) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn update(changed: &[&str], removed: &[&str]) -> Update {
-        Update {
-            changed: changed.iter().map(|p| p.to_string()).collect(),
-            removed: removed.iter().map(|p| p.to_string()).collect(),
-            ..Update::default()
-        }
-    }
-
-    #[test]
-    fn reload_events_name_the_changed_and_removed_pages_under_the_base() {
-        let pages = changed_pages(
-            &update(
-                &[
-                    "claims/a/index.html",
-                    "index.html",
-                    "claims.json",
-                    "feed.xml",
-                ],
-                &["claims/b/index.html"],
-            ),
-            "/ai-claims/",
-        );
-        assert_eq!(
-            pages.unwrap(),
-            [
-                "/ai-claims/claims/a/",
-                "/ai-claims/",
-                "/ai-claims/claims/b/"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_changed_theme_asset_reloads_every_page() {
-        let changed = ["assets/search.js", "claims/a/index.html"];
-        assert_eq!(changed_pages(&update(&changed, &[]), "/"), None);
-        assert_eq!(changed_pages(&update(&[], &["assets/logo.svg"]), "/"), None);
-    }
 }

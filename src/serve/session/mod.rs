@@ -8,7 +8,7 @@
 //! This file holds the session's state and the rebuild's plan; the rest is
 //! in parts: [`patch`] puts claims edited in place into the graph,
 //! [`relink`] checks and links the site again when more changed,
-//! [`search`] keeps the search index off the reload path, and [`publish`](mod@publish)
+//! [`search`] keeps the search index off the reload path, and [`update`]
 //! says what changed and writes it to the output folder.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -44,15 +44,15 @@ use crate::render::{
 use crate::write::{OutputFile, Replacer};
 
 pub mod patch;
-pub mod publish;
 pub mod relink;
 pub mod search;
+pub mod update;
 
 use patch::Patched;
-pub use publish::Update;
-use publish::diff;
 use relink::any_linked;
 use search::{Records, SearchIndexer, all_records};
+pub use update::Update;
+use update::diff;
 
 pub struct Session {
     pub options: BuildOptions,

@@ -1,0 +1,110 @@
+//! `/claims/<id>/`: one claim with everything known about it.
+
+use super::*;
+
+impl PageBuilder<'_> {
+    pub(super) fn claim(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let g = self.graph;
+        let claim = &g.claims[i];
+        let links = &g.links[i];
+        let summaries = |list: &[usize]| list.iter().map(|&j| self.items[j].clone()).collect();
+        let relations: Vec<RelationGroup> = [
+            ("supports", &links.supports),
+            ("supported_by", &links.supported_by),
+            ("contradicts", &links.contradicts),
+            ("contradicted_by", &links.contradicted_by),
+            ("responds_to", &links.responds_to),
+            ("responded_by", &links.responded_by),
+        ]
+        .into_iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(relation, list)| RelationGroup {
+            relation,
+            label: self.t(relation),
+            claims: summaries(list),
+        })
+        .collect();
+        let source_view = |id: &str| {
+            g.source_index
+                .get(id)
+                .map(|&k| self.views.sources[k].clone())
+        };
+        let view = ClaimView {
+            summary: self.views.claims[i].clone(),
+            speakers_full: claim
+                .speakers
+                .iter()
+                .filter_map(|s| {
+                    g.speaker_index
+                        .get(&s.value)
+                        .map(|&k| self.views.speakers[k].clone())
+                })
+                .collect(),
+            source_full: source_view(&claim.source.value).expect("validated source"),
+            locator: claim.locator.clone(),
+            origin: claim.origin.as_ref().and_then(|o| source_view(&o.value)),
+            quote: claim.quote.as_ref().map(|q| q.value.clone()),
+            quote_lang: claim.quote_lang.clone().or_else(|| {
+                g.source_index
+                    .get(&claim.source.value)
+                    .and_then(|&k| g.sources[k].lang.clone())
+            }),
+            translation: claim.translation.clone(),
+            resolves: claim
+                .resolves
+                .as_ref()
+                .map(|d| DateView::new(d, &self.config.language)),
+            updated: claim
+                .updated
+                .as_ref()
+                .map(|d| DateView::new(d, &self.config.language)),
+            figures: claim
+                .figures
+                .iter()
+                .map(|f| FigureView {
+                    value: f.value.display(),
+                    unit: f.unit.clone(),
+                    about: f.about.clone(),
+                })
+                .collect(),
+            relations,
+            body: render_markdown(&claim.body, self.config.unsafe_html),
+        };
+        let cx = Context::new();
+        let first_topic = claim
+            .topics
+            .first()
+            .map(|t| self.view_cx.topic_ref(&t.value));
+        let mut crumbs = vec![];
+        if let Some(t) = first_topic {
+            crumbs.push((self.t("topics").into(), "topics/".into()));
+            crumbs.push((t.name, topic_path(&t.id)));
+        }
+        let meta = self.meta(
+            claim.claim.clone(),
+            claim_path(&claim.id),
+            "claims",
+            claim.claim.clone(),
+            crumbs,
+        );
+        let jsonld = crate::render::structured::claim_page(
+            &view,
+            &self.absolute(&meta.url),
+            &self.config.language,
+            &self.config.title,
+            &|u| self.absolute(u),
+        );
+        let mut cx = cx;
+        cx.insert("claim", &view);
+        let meta = PageMeta {
+            jsonld: crate::render::structured::to_script_json(&jsonld),
+            ..meta
+        };
+        self.page(
+            "claim.html",
+            format!("{}index.html", claim_path(&claim.id)),
+            meta,
+            cx,
+        )
+    }
+}

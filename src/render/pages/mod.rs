@@ -1,0 +1,262 @@
+//! One function per kind of page: the context it gets and the file it
+//! becomes. Pages render in parallel; none reads or writes the disk.
+//!
+//! This file holds what every page shares, the home page and the 404
+//! page; the claim page, the pages of speakers, sources and topics, and the
+//! timeline have files of their own.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::i18n::{format_date, tr};
+use super::markdown::render_markdown;
+use super::templates::Theme;
+use super::views::*;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::graph::Graph;
+use crate::write::OutputFile;
+
+mod claim;
+mod entity;
+mod timeline;
+
+/// What every page knows about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    /// Path below the base, e.g. `claims/x/` (empty for the home page).
+    pub path: String,
+    /// URL path from the host root, e.g. `/ai-claims/claims/x/`.
+    pub url: String,
+    /// Full URL when `base_url` is absolute.
+    pub canonical: Option<String>,
+    pub description: String,
+    /// Which header section is current.
+    pub section: &'static str,
+    pub breadcrumbs: Vec<Crumb>,
+    /// schema.org JSON-LD, escaped for a `<script>` element.
+    pub jsonld: String,
+    /// URL of the page's own Atom feed, besides the site's.
+    pub feed: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub url: String,
+}
+
+pub struct PageBuilder<'a> {
+    pub graph: &'a Graph,
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub views: &'a Views,
+    pub view_cx: &'a ViewContext<'a>,
+    /// Every claim as `item` in lists (its summary, and its `html`),
+    /// cloned cheaply into them.
+    pub items: &'a [Value],
+    /// The timeline chart, small and full.
+    pub charts: &'a [super::chart::Chart; 2],
+}
+
+impl PageBuilder<'_> {
+    fn base(&self) -> &str {
+        self.view_cx.base
+    }
+
+    fn t(&self, key: &str) -> &'static str {
+        tr(&self.config.language, key)
+    }
+
+    fn meta(
+        &self,
+        title: String,
+        path: String,
+        section: &'static str,
+        description: String,
+        crumbs: Vec<(String, String)>,
+    ) -> PageMeta {
+        let mut breadcrumbs = vec![Crumb {
+            name: self.t("home").to_string(),
+            url: self.base().to_string(),
+        }];
+        breadcrumbs.extend(crumbs.into_iter().map(|(name, p)| Crumb {
+            name,
+            url: format!("{}{p}", self.base()),
+        }));
+        PageMeta {
+            canonical: self.config.absolute_base().map(|b| format!("{b}{path}")),
+            url: format!("{}{path}", self.base()),
+            title,
+            path,
+            // Every page gets a meta description: its own, else the site's.
+            description: if description.is_empty() {
+                self.config.description.clone()
+            } else {
+                description
+            },
+            section,
+            breadcrumbs,
+            jsonld: String::new(),
+            feed: None,
+        }
+    }
+
+    /// A URL as seen from outside: absolute when `base_url` is.
+    pub fn absolute(&self, url: &str) -> String {
+        match self.config.absolute_base() {
+            Some(base) => format!("{base}{}", url.strip_prefix(self.base()).unwrap_or(url)),
+            None => url.to_string(),
+        }
+    }
+
+    fn claim_list(&self, indexes: &[usize]) -> Value {
+        Value::from(
+            indexes
+                .iter()
+                .map(|&i| self.items[i].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn page(
+        &self,
+        template: &str,
+        file: String,
+        mut meta: PageMeta,
+        mut context: Context,
+    ) -> Result<OutputFile, Diagnostic> {
+        if meta.jsonld.is_empty() {
+            let kind = if template.ends_with("s.html")
+                || template == "timeline.html"
+                || template == "topic.html"
+                || template == "source.html"
+            {
+                "CollectionPage"
+            } else {
+                "WebPage"
+            };
+            let value = super::structured::web_page(
+                kind,
+                &meta.title,
+                &self.absolute(&meta.url),
+                &self.config.language,
+            );
+            meta.jsonld = super::structured::to_script_json(&value);
+        }
+        context.insert("page", &meta);
+        let html = self.theme.render(template, &context)?;
+        Ok(OutputFile::new(file, html.into_bytes()))
+    }
+
+    /// Every HTML page of the site, or only those whose output path is in
+    /// `only` (an incremental rebuild), each handed to `emit` as soon as it
+    /// is rendered, from whichever thread rendered it.
+    pub fn render_all(
+        &self,
+        only: Option<&BTreeSet<String>>,
+        emit: &(dyn Fn(Result<OutputFile, Diagnostic>) + Sync),
+    ) {
+        let g = self.graph;
+        let wanted = |path: String| only.is_none_or(|set| set.contains(&path));
+        type Job<'a> = Box<dyn Fn() -> Result<OutputFile, Diagnostic> + Send + Sync + 'a>;
+        let fixed: Vec<(&str, Job<'_>)> = vec![
+            ("index.html", Box::new(|| self.home())),
+            ("speakers/index.html", Box::new(|| self.speakers())),
+            ("sources/index.html", Box::new(|| self.sources())),
+            ("topics/index.html", Box::new(|| self.topics())),
+            ("404.html", Box::new(|| self.not_found())),
+        ];
+        fixed
+            .into_par_iter()
+            .filter(|(path, _)| wanted(path.to_string()))
+            .for_each(|(_, job)| emit(job()));
+        let page = |path: String| format!("{path}index.html");
+        let timeline = self.timeline_pages();
+        (1..=timeline.count())
+            .into_par_iter()
+            .filter(|&n| wanted(page(timeline_path(n))))
+            .for_each(|n| emit(self.timeline(timeline, n)));
+        let claims = chosen(only, "claims/", &g.claim_index, g.claims.len());
+        claims.into_par_iter().for_each(|i| emit(self.claim(i)));
+        let speakers = chosen(only, "speakers/", &g.speaker_index, g.speakers.len());
+        speakers.into_par_iter().for_each(|i| emit(self.speaker(i)));
+        let sources = chosen(only, "sources/", &g.source_index, g.sources.len());
+        sources.into_par_iter().for_each(|i| emit(self.source(i)));
+        let topics = chosen(only, "topics/", &g.topic_index, g.topics.len());
+        topics.into_par_iter().for_each(|i| emit(self.topic(i)));
+    }
+
+    fn home(&self) -> Result<OutputFile, Diagnostic> {
+        let newest: Vec<usize> = newest_on_home(self.graph.claims.len()).rev().collect();
+        let mut cx = Context::new();
+        cx.insert_value("newest", self.claim_list(&newest));
+        cx.insert("topics", &self.views.topics);
+        cx.insert("chart", &self.charts[0]);
+        let meta = self.meta(
+            self.config.title.clone(),
+            String::new(),
+            "home",
+            self.config.description.clone(),
+            vec![],
+        );
+        let value = super::structured::website(
+            &self.config.title,
+            &self.config.description,
+            &self.absolute(&meta.url),
+            &self.config.language,
+        );
+        let meta = PageMeta {
+            jsonld: super::structured::to_script_json(&value),
+            ..meta
+        };
+        self.page("index.html", "index.html".into(), meta, cx)
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let meta = self.meta(
+            self.t("not_found").into(),
+            "404.html".into(),
+            "",
+            String::new(),
+            vec![],
+        );
+        self.page("404.html", "404.html".into(), meta, Context::new())
+    }
+}
+
+/// The claims the home page lists, of `claims` in date order: the ten
+/// newest.
+pub fn newest_on_home(claims: usize) -> std::ops::Range<usize> {
+    claims.saturating_sub(10)..claims
+}
+
+/// The entities of one kind whose pages (`<prefix><id>/index.html`) are to
+/// be rendered: all `count` of them, or those named in `only`, found by id
+/// rather than by making every page's path (a rebuild renders a handful of
+/// 10,000 pages).
+fn chosen(
+    only: Option<&BTreeSet<String>>,
+    prefix: &str,
+    index: &HashMap<String, usize>,
+    count: usize,
+) -> Vec<usize> {
+    let Some(only) = only else {
+        return (0..count).collect();
+    };
+    let mut chosen: Vec<usize> = only
+        .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+        .take_while(|path| path.starts_with(prefix))
+        .filter_map(|path| {
+            let id = path.strip_prefix(prefix)?.strip_suffix("/index.html")?;
+            index.get(id).copied()
+        })
+        .collect();
+    chosen.sort_unstable();
+    chosen
+}
