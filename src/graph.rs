@@ -92,17 +92,20 @@ pub fn link(records: Records, drafts: bool) -> Graph {
         .into_iter()
         .filter(|c| drafts || !c.draft)
         .collect();
-    claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut speakers = records.speakers;
     speakers.sort_by(|a, b| a.id.cmp(&b.id));
     let mut sources = records.sources;
     sources.sort_by(|a, b| a.id.cmp(&b.id));
+    let source_index = index_of(&sources, |s| &s.id);
+    for claim in &mut claims {
+        report_date(claim, &sources, &source_index);
+    }
+    claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut topics = records.topics;
     topics.sort_by(|a, b| a.id.cmp(&b.id));
 
     let claim_index = index_of(&claims, |c| &c.id);
     let speaker_index = index_of(&speakers, |s| &s.id);
-    let source_index = index_of(&sources, |s| &s.id);
     let topic_index = index_of(&topics, |t| &t.id);
 
     let mut links = vec![Links::default(); claims.len()];
@@ -197,6 +200,24 @@ pub fn link(records: Records, drafts: bool) -> Graph {
     }
 }
 
+/// Gives a claim that has no date of its own (`reported`) its source's
+/// `published` date, which `validate` made sure there is.
+pub fn report_date(
+    claim: &mut Arc<Claim>,
+    sources: &[Source],
+    source_index: &HashMap<String, usize>,
+) {
+    if !claim.reported {
+        return;
+    }
+    let published = source_index
+        .get(&claim.source.value)
+        .and_then(|&k| sources[k].published);
+    if let Some(date) = published {
+        Arc::make_mut(claim).date = date;
+    }
+}
+
 /// Whether two versions of a claim take the same place in a graph: the
 /// same id, date and draft state, speakers, sources, topics and relations.
 /// Replacing one by the other changes no index, list or relation.
@@ -209,6 +230,7 @@ pub fn links_alike(a: &Claim, b: &Claim) -> bool {
     }
     a.id == b.id
         && a.date == b.date
+        && a.reported == b.reported
         && a.draft == b.draft
         && a.source.value == b.source.value
         && a.origin.as_ref().map(|o| &o.value) == b.origin.as_ref().map(|o| &o.value)

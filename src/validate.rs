@@ -2,7 +2,7 @@
 //! that resolve, no claim relating to itself, quotes found verbatim in a
 //! source's archived text, and warnings for entities nobody uses.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
 use crate::load::{Archives, FileKind, InputFile};
@@ -40,6 +40,11 @@ pub fn validate(
     let mut claims: Vec<&str> = claim_ids.iter().copied().collect();
     claims.sort_unstable();
 
+    let published: HashMap<&str, bool> = records
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s.published.is_some()))
+        .collect();
     let mut used: HashSet<(FileKind, &str)> = records
         .unparsed_refs
         .iter()
@@ -53,6 +58,22 @@ pub fn validate(
         }
         check_ref(path, "source", &claim.source, &sources, content, &mut out);
         used.insert((FileKind::Source, &claim.source.value));
+        if claim.reported && published.get(claim.source.value.as_str()) == Some(&false) {
+            out.push(
+                Diagnostic::error(
+                    path,
+                    claim.source.pos,
+                    format!(
+                        "the claim has no `date`, and its source `{}` has no `published` date to report it by",
+                        claim.source.value
+                    ),
+                )
+                .with_help(format!(
+                    "add `date: YYYY-MM-DD` (when it was said) to the claim, or `published:` to {content}/_sources/{}.md",
+                    claim.source.value
+                )),
+            );
+        }
         if let Some(origin) = &claim.origin {
             check_ref(path, "source", origin, &sources, content, &mut out);
             used.insert((FileKind::Source, &origin.value));

@@ -474,3 +474,38 @@ fn a_long_timeline_is_split_into_linked_pages() {
     assert!(sitemap.contains("timeline/page/2/"), "{sitemap}");
     out.assert_links_resolve("/");
 }
+
+#[test]
+fn a_claim_without_a_date_is_shown_as_reported_on_its_sources_date() {
+    let site = fixture("full");
+    site.write(
+        "claims/growth-reported.md",
+        "---\nclaim: Hiring grew in 2023.\nspeaker: bo-chen\nsource: labour-blog\ntopics: [ai-and-jobs]\n---\n",
+    );
+    let out = site.build();
+    let page = out.page("claims/growth-reported/");
+    // The claim takes the date its source was published, said as such.
+    assert_eq!(page.times("2023"), ["2023"]);
+    page.assert_text("reported 2023");
+    page.assert_text("The source does not say when this was said");
+    // A dated claim says nothing of the kind.
+    out.page("claims/jobs-will-keep-growing/")
+        .assert_text("2023")
+        .assert_not_text("reported");
+    // Lists and the data say it too.
+    out.page("speakers/bo-chen/").assert_text("reported 2023");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.file_of("claims.json")).unwrap())
+            .unwrap();
+    let claims = json["claims"].as_array().unwrap();
+    let find = |id: &str| claims.iter().find(|c| c["id"] == id).unwrap();
+    assert_eq!(find("growth-reported")["date"], "2023");
+    assert_eq!(find("growth-reported")["date_reported"], true);
+    assert_eq!(find("jobs-will-keep-growing")["date_reported"], false);
+    let csv = std::fs::read_to_string(out.file_of("claims.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",date_reported"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("growth-reported,") && l.ends_with(",true"))
+    );
+}

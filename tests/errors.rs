@@ -68,14 +68,14 @@ fn a_missing_required_field() {
         "missing-required-field",
         &[
             "claims/_topics/compute-cost.md:1:1: error: missing required field `title`",
-            "claims/no-date.md:1:1: error: missing required field `date`",
+            "claims/no-date.md:4:9: error: the claim has no `date`, and its source `acme-report` has no `published` date to report it by",
             "claims/no-topics.md:6:9: error: `topics` needs at least one entry",
         ],
     );
     assert_help(
         &run,
-        "claims/no-date.md:1:1: error: missing required field `date`",
-        "add a line such as `date: 2025-01-15` to the front matter",
+        "claims/no-date.md:4:9: error: the claim has no `date`, and its source `acme-report` has no `published` date to report it by",
+        "add `date: YYYY-MM-DD` (when it was said) to the claim, or `published:` to claims/_sources/acme-report.md",
     );
 }
 

@@ -142,22 +142,44 @@ fn a_topic_sets_each_claim_against_all_it_disputes_once() {
     let valuable = "/claims/he-enpei-valuable-data-only-beginning-to-be-mined/";
     let all: Vec<String> = topic.links_in("main .dispute .claim-link");
     assert_eq!(all.iter().filter(|l| *l == valuable).count(), 1, "{all:?}");
-    let first_left = topic.links_in("main .dispute:first-of-type .side:first-child .claim-link");
-    let first_right = topic.links_in("main .dispute:first-of-type .side:last-child .claim-link");
+    // Disputes come in the order of their oldest claim: the view that
+    // pretraining is already over (Dec 2024) opens the first.
+    let side = |dispute: &str, side: &str| {
+        topic.links_in(&format!(
+            "main .dispute:{dispute}-of-type .side:{side}-child .claim-link"
+        ))
+    };
     assert_eq!(
-        first_left,
+        side("first", "first"),
+        [
+            "/claims/pretraining-era-already-over/",
+            "/claims/sutskever-pretraining-will-end/"
+        ]
+    );
+    assert_eq!(
+        side("first", "last"),
+        ["/claims/he-enpei-pretraining-will-never-end/"]
+    );
+    assert_eq!(
+        side("last", "first"),
         [
             "/claims/supporters-data-is-running-out/",
             "/claims/research-data-exhausted-around-2028/"
         ]
     );
-    assert_eq!(first_right, [valuable]);
+    assert_eq!(side("last", "last"), [valuable]);
+    // Each side is labelled in words, with who speaks on it, and its list
+    // is named by that label.
     assert_eq!(
-        topic.links_in("main .dispute:last-of-type .claim-link"),
+        topic.texts("main .dispute:first-of-type .side-label"),
         [
-            "/claims/sutskever-pretraining-will-end/",
-            "/claims/he-enpei-pretraining-will-never-end/"
+            "One side: 认为预训练时代已经结束的一方, Ilya Sutskever",
+            "The other side: 何恩培"
         ]
+    );
+    assert_eq!(
+        topic.attrs("main .dispute:first-of-type ul", "aria-labelledby"),
+        topic.attrs("main .dispute:first-of-type .side-label", "id")
     );
     // Positions come before the claims by kind, after the question.
     let headings = topic.texts("main h2");
@@ -179,8 +201,8 @@ fn the_timeline_chart_is_described_and_keyed_to_topics() {
         assert!(legend.contains(&"/topics/end-of-pretraining/".to_string()));
     }
     let desc = out.page("timeline/").texts("main svg desc").join("");
-    assert!(desc.contains("Jan 2025: 39"), "{desc}");
-    assert!(desc.contains("1 dated by year only"), "{desc}");
+    assert!(desc.contains("Jan 2025: 40"), "{desc}");
+    assert!(desc.contains("6 dated by year only"), "{desc}");
 }
 
 #[test]

@@ -36,7 +36,14 @@ pub struct Claim {
     pub path: String,
     pub claim: String,
     pub speakers: Vec<Spanned<String>>,
+    /// When it was said. A claim that gives no `date` is `reported`: it
+    /// takes its source's `published` date when the graph is linked
+    /// ([`crate::graph::report_date`]), and holds [`PartialDate::UNKNOWN`]
+    /// until then.
     pub date: PartialDate,
+    /// The claim gives no date of its own: `date` is only when its source
+    /// reported it.
+    pub reported: bool,
     pub source: Spanned<String>,
     pub locator: Option<String>,
     pub topics: Vec<Spanned<String>>,
@@ -100,7 +107,7 @@ pub fn parse_claim(
     let mut f = Fields::open(path, front_matter, CLAIM_FIELDS, "claim", diagnostics)?;
     let claim = f.required_string("claim", "\"AI will replace 40% of white-collar jobs.\"");
     let speakers = f.required_strings("speaker", "xu-li");
-    let date = f.required_date("date");
+    let date = f.optional_date("date");
     let source = read_source(&mut f);
     let topics = f.required_strings("topics", "[ai-jobs]");
     let kind = f.choice("kind", CLAIM_KINDS, "opinion");
@@ -119,13 +126,15 @@ pub fn parse_claim(
     if f.broken {
         return None;
     }
+    let date = date?;
     let (source, locator) = source?;
     Some(Claim {
         id: id.to_string(),
         path: path.to_string(),
         claim: claim?.value,
         speakers,
-        date: date?.value,
+        date: date.as_ref().map_or(PartialDate::UNKNOWN, |d| d.value),
+        reported: date.is_none(),
         source,
         locator,
         topics,

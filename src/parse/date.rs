@@ -12,6 +12,14 @@ pub struct PartialDate {
 }
 
 impl PartialDate {
+    /// The date of a claim that gives none, until its source's date is
+    /// known (see `Claim::date`).
+    pub const UNKNOWN: PartialDate = PartialDate {
+        year: 0,
+        month: None,
+        day: None,
+    };
+
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, rejecting impossible dates.
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad_form =

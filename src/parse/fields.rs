@@ -216,6 +216,19 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A date that may be left out (`Some(None)`), but that must be valid
+    /// where it is written (`None`, with a diagnostic, where it is not).
+    pub fn optional_date(&mut self, name: &str) -> Option<Option<Spanned<PartialDate>>> {
+        if self.get(name).is_none() {
+            return Some(None);
+        }
+        let value = self.date(name);
+        if value.is_none() {
+            self.broken = true;
+        }
+        value.map(Some)
+    }
+
     pub fn required_date(&mut self, name: &str) -> Option<Spanned<PartialDate>> {
         if self.get(name).is_none() {
             self.missing(name, "2025-01-15");

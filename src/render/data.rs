@@ -40,6 +40,7 @@ struct ClaimRecord<'a> {
     url: String,
     claim: &'a str,
     date: String,
+    date_reported: bool,
     kind: &'a str,
     status: &'a str,
     overdue: bool,
@@ -105,6 +106,7 @@ fn record<'a>(
         url: page_url(cx, absolute, &claim_path(&c.id)),
         claim: &c.claim,
         date: c.date.to_string(),
+        date_reported: c.reported,
         kind: c.kind,
         status: c.status,
         overdue: cx.is_overdue(c),
@@ -211,7 +213,7 @@ fn json_row(r: &ClaimRecord<'_>) -> Vec<u8> {
     out
 }
 
-const CSV_HEADER: [&str; 27] = [
+const CSV_HEADER: [&str; 28] = [
     "id",
     "url",
     "claim",
@@ -239,6 +241,7 @@ const CSV_HEADER: [&str; 27] = [
     "supported_by",
     "contradicted_by",
     "responded_by",
+    "date_reported",
 ];
 
 fn csv_row(r: &ClaimRecord<'_>) -> Vec<u8> {
@@ -292,6 +295,7 @@ fn csv_row(r: &ClaimRecord<'_>) -> Vec<u8> {
             &join(&r.supported_by),
             &join(&r.contradicted_by),
             &join(&r.responded_by),
+            if r.date_reported { "true" } else { "false" },
         ])
         .expect("in memory");
     writer.into_inner().expect("in memory")

@@ -30,6 +30,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("all_topics", "All topics", "全部话题"),
     ("said_by", "Said by", "发言者"),
     ("date", "Date", "日期"),
+    ("reported", "reported", "报道于"),
+    (
+        "reported_note",
+        "The source does not say when this was said; this is the date it was published.",
+        "来源没有说明这句话是何时说的;这是来源的发表日期。",
+    ),
     ("source", "Source", "来源"),
     ("origin", "First said in", "最初出处"),
     ("locator", "Where", "位置"),

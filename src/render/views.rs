@@ -43,6 +43,9 @@ pub struct ClaimSummary {
     pub url: String,
     pub claim: String,
     pub date: DateView,
+    /// The claim gives no date of its own: `date` is when its source
+    /// reported it.
+    pub reported: bool,
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub status: &'static str,
@@ -260,6 +263,7 @@ impl ViewContext<'_> {
             url: format!("{}{}", self.base, claim_path(&claim.id)),
             claim: claim.claim.clone(),
             date: DateView::new(&claim.date, self.language),
+            reported: claim.reported,
             kind: claim.kind,
             kind_label: self.kind_label(claim.kind),
             status: claim.status,

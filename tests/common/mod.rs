@@ -484,6 +484,16 @@ impl Page {
         self
     }
 
+    pub fn assert_not_text(&self, text: &str) -> &Self {
+        let main = self.main_text();
+        assert!(
+            !main.contains(text),
+            "{} shows {text:?}; its main text is:\n{main}",
+            self.url
+        );
+        self
+    }
+
     /// The links in the block that follows the heading reading `heading`
     /// (e.g. the list under "Contradicted by").
     pub fn links_under(&self, heading: &str) -> Vec<String> {

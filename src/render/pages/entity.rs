@@ -159,7 +159,23 @@ impl PageBuilder<'_> {
         struct Dispute {
             left: Value,
             right: Value,
+            /// Who speaks on each side, to label the sides in words.
+            left_speakers: Vec<Ref>,
+            right_speakers: Vec<Ref>,
         }
+        let speakers_of = |side: &[usize]| {
+            let mut ids: Vec<&str> = Vec::new();
+            for &c in side {
+                for s in &g.claims[c].speakers {
+                    if !ids.contains(&s.value.as_str()) {
+                        ids.push(&s.value);
+                    }
+                }
+            }
+            ids.into_iter()
+                .map(|id| self.view_cx.speaker_ref(id))
+                .collect::<Vec<_>>()
+        };
         let mut pairs: Vec<(usize, usize)> = Vec::new();
         for &c in claims {
             for &other in g.links[c]
@@ -184,6 +200,8 @@ impl PageBuilder<'_> {
             .map(|d| Dispute {
                 left: self.claim_list(&d.left),
                 right: self.claim_list(&d.right),
+                left_speakers: speakers_of(&d.left),
+                right_speakers: speakers_of(&d.right),
             })
             .collect();
         #[derive(Serialize)]

@@ -91,7 +91,7 @@ pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
     let meta = BTreeMap::from([
         ("title".to_string(), summary.claim.clone()),
         ("speaker".to_string(), names(&summary.speakers)),
-        ("date".to_string(), summary.date.display.clone()),
+        ("date".to_string(), reported_date(&summary, cx.language)),
         ("date_iso".to_string(), summary.date.iso.clone()),
         ("topic".to_string(), names(&summary.topics)),
     ]);
@@ -108,6 +108,16 @@ pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
         meta,
         filters,
         sort,
+    }
+}
+
+/// The date a result shows: "reported Jan 2025" for a claim that gives no
+/// date of its own.
+fn reported_date(summary: &crate::render::views::ClaimSummary, language: &str) -> String {
+    if summary.reported {
+        format!("{} {}", tr(language, "reported"), summary.date.display)
+    } else {
+        summary.date.display.clone()
     }
 }
 

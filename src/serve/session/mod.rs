@@ -27,7 +27,7 @@ use crate::build::{
 };
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
-use crate::graph::links_alike;
+use crate::graph::{links_alike, report_date};
 use crate::load::{FEW, FileKind, InputFile, Reread, reread};
 use crate::parse::Claim;
 use crate::parse::ParseCache;

@@ -57,7 +57,13 @@ impl Session {
             let Some(reparsed) = self.parsed.reparse_claim(file) else {
                 return Err(files);
             };
-            let (old, new) = (&reparsed.old, &reparsed.new);
+            // Compared and kept as the graph holds them: dated.
+            let dated = |claim: &Arc<Claim>| {
+                let mut claim = claim.clone();
+                report_date(&mut claim, &self.graph.sources, &self.graph.source_index);
+                claim
+            };
+            let (old, new) = (dated(&reparsed.old), dated(&reparsed.new));
             // A quote is checked against its source's archived text.
             let archived = self
                 .graph
@@ -65,20 +71,21 @@ impl Session {
                 .get(&new.source.value)
                 .is_some_and(|&k| self.graph.sources[k].archive.is_some());
             let quote = |c: &Claim| c.quote.as_ref().map(|q| q.value.clone());
-            if !links_alike(old, new) || (archived && quote(old) != quote(new)) {
+            if !links_alike(&old, &new) || (archived && quote(&old) != quote(&new)) {
                 return Err(files);
             }
-            versions.push((i, reparsed));
+            versions.push((i, old, new, reparsed));
         }
-        let alike = |f: fn(&Claim, &Claim) -> bool| versions.iter().all(|(_, r)| f(&r.old, &r.new));
+        let alike =
+            |f: fn(&Claim, &Claim) -> bool| versions.iter().all(|(_, old, new, _)| f(old, new));
         let bodies_only = alike(same_but_body);
         let kinds_or_statuses = !alike(|a, b| (a.kind, a.status) == (b.kind, b.status));
         let updated_alike = alike(|a, b| a.updated == b.updated);
         let mut changed = Changed::new();
         let mut indexes = Vec::new();
-        for (i, reparsed) in versions {
-            changed.insert((FileKind::Claim, reparsed.new.id.clone()));
-            self.graph.claims[i] = reparsed.new.clone();
+        for (i, _, new, reparsed) in versions {
+            changed.insert((FileKind::Claim, new.id.clone()));
+            self.graph.claims[i] = new;
             self.parsed.keep(reparsed);
             indexes.push(i);
         }
