@@ -5,7 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::parse::{Claim, Records, Source, Speaker, Topic};
+use crate::load::FileKind;
+use crate::parse::{BodyLink, Claim, Page, Records, Source, Speaker, Topic};
+
+/// A record of any kind, as body links name it.
+pub type RecordRef = (FileKind, String);
 
 /// The three ways one claim can point at another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -64,10 +68,13 @@ pub struct Graph {
     pub speakers: Vec<Speaker>,
     pub sources: Vec<Source>,
     pub topics: Vec<Topic>,
+    /// Free pages (published ones), by id.
+    pub pages: Vec<Page>,
     pub claim_index: HashMap<String, usize>,
     pub speaker_index: HashMap<String, usize>,
     pub source_index: HashMap<String, usize>,
     pub topic_index: HashMap<String, usize>,
+    pub page_index: HashMap<String, usize>,
     pub links: Vec<Links>,
     /// Claim indexes per speaker, source (as source or origin) and topic, oldest first.
     pub by_speaker: Vec<Vec<usize>>,
@@ -75,6 +82,81 @@ pub struct Graph {
     pub by_topic: Vec<Vec<usize>>,
     /// The people who speak for each organisation.
     pub members: Vec<Vec<usize>>,
+    /// The records each record's body links to, in the order of the links,
+    /// each once (only records in the site; a draft left out is not).
+    pub mentions: HashMap<RecordRef, Vec<RecordRef>>,
+    /// The records whose bodies link to each record ("Mentioned in"), in
+    /// kind and then page order.
+    pub mentioned_by: HashMap<RecordRef, Vec<RecordRef>>,
+}
+
+impl Graph {
+    /// Whether the site has a record of `kind` with `id`.
+    pub fn has(&self, kind: FileKind, id: &str) -> bool {
+        match kind {
+            FileKind::Claim => self.claim_index.contains_key(id),
+            FileKind::Speaker => self.speaker_index.contains_key(id),
+            FileKind::Source => self.source_index.contains_key(id),
+            FileKind::Topic => self.topic_index.contains_key(id),
+            FileKind::Page => self.page_index.contains_key(id),
+        }
+    }
+
+    /// The body links of the record of `kind` with `id`.
+    pub fn body_links(&self, kind: FileKind, id: &str) -> &[BodyLink] {
+        let links = match kind {
+            FileKind::Claim => self.claim_index.get(id).map(|&i| &self.claims[i].links),
+            FileKind::Speaker => self.speaker_index.get(id).map(|&i| &self.speakers[i].links),
+            FileKind::Source => self.source_index.get(id).map(|&i| &self.sources[i].links),
+            FileKind::Topic => self.topic_index.get(id).map(|&i| &self.topics[i].links),
+            FileKind::Page => self.page_index.get(id).map(|&i| &self.pages[i].links),
+        };
+        links.map_or(&[], Vec::as_slice)
+    }
+
+    /// Every record of the site, as (kind, id), in kind and then page order.
+    pub fn records(&self) -> impl Iterator<Item = (FileKind, &str)> {
+        let claims = self.claims.iter().map(|c| (FileKind::Claim, c.id.as_str()));
+        let speakers = self.speakers.iter().map(|s| (FileKind::Speaker, s.id.as_str()));
+        let sources = self.sources.iter().map(|s| (FileKind::Source, s.id.as_str()));
+        let topics = self.topics.iter().map(|t| (FileKind::Topic, t.id.as_str()));
+        let pages = self.pages.iter().map(|p| (FileKind::Page, p.id.as_str()));
+        claims.chain(speakers).chain(sources).chain(topics).chain(pages)
+    }
+
+    /// Who mentions whom, from the body links of every record.
+    fn link_mentions(&mut self) {
+        let mut mentions: HashMap<RecordRef, Vec<RecordRef>> = HashMap::new();
+        let mut mentioned_by: HashMap<RecordRef, Vec<RecordRef>> = HashMap::new();
+        let records: Vec<(FileKind, String)> =
+            self.records().map(|(k, id)| (k, id.to_string())).collect();
+        for (kind, id) in records {
+            let mut targets: Vec<RecordRef> = Vec::new();
+            for link in self.body_links(kind, &id) {
+                let Some(target_kind) = link.file_kind() else {
+                    continue;
+                };
+                let target = (target_kind, link.id.clone());
+                if self.has(target_kind, &link.id)
+                    && target != (kind, id.clone())
+                    && !targets.contains(&target)
+                {
+                    targets.push(target);
+                }
+            }
+            for target in &targets {
+                mentioned_by
+                    .entry(target.clone())
+                    .or_default()
+                    .push((kind, id.clone()));
+            }
+            if !targets.is_empty() {
+                mentions.insert((kind, id), targets);
+            }
+        }
+        self.mentions = mentions;
+        self.mentioned_by = mentioned_by;
+    }
 }
 
 fn index_of<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
@@ -103,6 +185,13 @@ pub fn link(records: Records, drafts: bool) -> Graph {
     claims.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut topics = records.topics;
     topics.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut pages: Vec<Page> = records
+        .pages
+        .into_iter()
+        .filter(|p| drafts || !p.draft)
+        .collect();
+    pages.sort_by(|a, b| a.id.cmp(&b.id));
+    let page_index = index_of(&pages, |p| &p.id);
 
     let claim_index = index_of(&claims, |c| &c.id);
     let speaker_index = index_of(&speakers, |s| &s.id);
@@ -183,21 +272,27 @@ pub fn link(records: Records, drafts: bool) -> Graph {
             members[k].push(i);
         }
     }
-    Graph {
+    let mut graph = Graph {
         claims,
         speakers,
         sources,
         topics,
+        pages,
         claim_index,
         speaker_index,
         source_index,
         topic_index,
+        page_index,
         links,
         by_speaker,
         by_source,
         by_topic,
         members,
-    }
+        mentions: HashMap::new(),
+        mentioned_by: HashMap::new(),
+    };
+    graph.link_mentions();
+    graph
 }
 
 /// Gives a claim that has no date of its own (`reported`) its source's
@@ -239,6 +334,12 @@ pub fn links_alike(a: &Claim, b: &Claim) -> bool {
         && same(&a.supports, &b.supports)
         && same(&a.contradicts, &b.contradicts)
         && same(&a.responds_to, &b.responds_to)
+        && targets(&a.links).eq(targets(&b.links))
+}
+
+/// The records a body links to, as written (for comparing two versions).
+fn targets(links: &[BodyLink]) -> impl Iterator<Item = (&str, &str)> {
+    links.iter().map(|l| (l.kind.as_str(), l.id.as_str()))
 }
 
 /// Claim indexes in order (which is date order), each once.

@@ -111,6 +111,7 @@ enum NewKind {
     Speaker,
     Source,
     Topic,
+    Page,
 }
 
 fn main() -> ExitCode {
@@ -229,6 +230,7 @@ fn main() -> ExitCode {
                 NewKind::Speaker => FileKind::Speaker,
                 NewKind::Source => FileKind::Source,
                 NewKind::Topic => FileKind::Topic,
+                NewKind::Page => FileKind::Page,
             };
             let config = match claimbase::config::Config::load(&root) {
                 Ok(c) => c,

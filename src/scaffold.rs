@@ -62,6 +62,9 @@ pub fn skeleton(kind: FileKind, id: &str, today: &str) -> String {
         FileKind::Topic => format!(
             "---\ntitle: \"{id}\"\nquestion: \"The open question this topic debates?\"\n---\n\nWhat the topic covers.\n"
         ),
+        FileKind::Page => format!(
+            "---\ntitle: \"{id}\"\n# description: \"One line for search engines and link previews.\"\n# menu: 1\n---\n\nThe page's text, in Markdown. Link to a claim with [its words](@claim/claim-id).\n"
+        ),
     }
 }
 

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
 use crate::load::{Archives, FileKind, InputFile};
-use crate::parse::{Records, Spanned};
+use crate::parse::links::LINK_KINDS;
+use crate::parse::{BodyLink, Page, Records, Spanned};
 
 /// `content` is the content folder relative to the site root (`claims`),
 /// for "create this file" help.
@@ -37,6 +38,7 @@ pub fn validate(
     let speakers = ids_of(FileKind::Speaker);
     let sources = ids_of(FileKind::Source);
     let topics = ids_of(FileKind::Topic);
+    let pages = ids_of(FileKind::Page);
     let mut claims: Vec<&str> = claim_ids.iter().copied().collect();
     claims.sort_unstable();
 
@@ -127,8 +129,28 @@ pub fn validate(
             out.push(d.clone());
         }
     }
+    for page in &records.pages {
+        check_page_id(page, &mut out);
+    }
+    let ids = |kind: FileKind| -> &[&str] {
+        match kind {
+            FileKind::Claim => &claims,
+            FileKind::Speaker => &speakers,
+            FileKind::Source => &sources,
+            FileKind::Topic => &topics,
+            FileKind::Page => &pages,
+        }
+    };
+    for (path, links) in records.body_links() {
+        for link in links {
+            check_link(path, link, &ids, content, &mut out);
+            if let Some(kind) = link.file_kind() {
+                used.insert((kind, &link.id));
+            }
+        }
+    }
     for file in files {
-        if file.kind != FileKind::Claim && !used.contains(&(file.kind, file.id.as_str())) {
+        if !matches!(file.kind, FileKind::Claim | FileKind::Page) && !used.contains(&(file.kind, file.id.as_str())) {
             out.push(
                 Diagnostic::warning(
                     &file.path,
@@ -171,6 +193,78 @@ fn check_duplicates(files: &[InputFile], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Paths below the base that the site makes itself, which a page's id
+/// would take over.
+pub const RESERVED_PAGE_IDS: &[&str] = &[
+    "claims", "speakers", "sources", "topics", "timeline", "search", "assets", "pagefind", "page",
+    "en", "zh",
+];
+
+fn check_page_id(page: &Page, out: &mut Vec<Diagnostic>) {
+    if RESERVED_PAGE_IDS.contains(&page.id.as_str()) {
+        out.push(
+            Diagnostic::error(
+                &page.path,
+                Pos::START,
+                format!(
+                    "a page cannot have the id `{}`: the site already uses /{}/",
+                    page.id, page.id
+                ),
+            )
+            .with_help(format!(
+                "rename the file to another id, such as `about-{}.md`; ids the site uses: {}",
+                page.id,
+                RESERVED_PAGE_IDS.join(", ")
+            )),
+        );
+    }
+}
+
+/// An `@kind/id` link in a body: a known kind, and an id of that kind.
+fn check_link<'a>(
+    path: &str,
+    link: &BodyLink,
+    ids: &dyn Fn(FileKind) -> &'a [&'a str],
+    content: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(kind) = link.file_kind() else {
+        out.push(
+            Diagnostic::error(
+                path,
+                link.pos,
+                format!(
+                    "`@{}` is not a kind of page to link to{}",
+                    link.kind,
+                    did_you_mean(&link.kind, LINK_KINDS.iter().copied())
+                        .replace("did you mean `", "did you mean `@")
+                ),
+            )
+            .with_help(
+                "link to `@claim/<id>`, `@speaker/<id>`, `@source/<id>`, `@topic/<id>` or `@page/<id>`",
+            ),
+        );
+        return;
+    };
+    if link.id.is_empty() {
+        out.push(
+            Diagnostic::error(
+                path,
+                link.pos,
+                format!("the link `@{}/` names no {}", link.kind, kind.noun()),
+            )
+            .with_help(format!(
+                "write the {}'s id after the slash: `@{}/<id>`",
+                kind.noun(),
+                link.kind
+            )),
+        );
+        return;
+    }
+    let target = Spanned::new(link.id.clone(), link.pos);
+    check_ref(path, kind.noun(), &target, ids(kind), content, out);
+}
+
 fn check_ref(
     path: &str,
     what: &str,
@@ -186,6 +280,7 @@ fn check_ref(
         "speaker" => "_speakers/",
         "source" => "_sources/",
         "topic" => "_topics/",
+        "page" => "_pages/",
         _ => "",
     };
     let suggestion = did_you_mean(&target.value, ids.iter().copied());

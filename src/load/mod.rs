@@ -26,6 +26,7 @@ pub enum FileKind {
     Speaker,
     Source,
     Topic,
+    Page,
 }
 
 impl FileKind {
@@ -35,6 +36,7 @@ impl FileKind {
             FileKind::Speaker => "speaker",
             FileKind::Source => "source",
             FileKind::Topic => "topic",
+            FileKind::Page => "page",
         }
     }
 
@@ -45,11 +47,12 @@ impl FileKind {
             FileKind::Speaker => Some("_speakers"),
             FileKind::Source => Some("_sources"),
             FileKind::Topic => Some("_topics"),
+            FileKind::Page => Some("_pages"),
         }
     }
 }
 
-const ENTITY_FOLDERS: [&str; 3] = ["_speakers", "_sources", "_topics"];
+const ENTITY_FOLDERS: [&str; 4] = ["_speakers", "_sources", "_topics", "_pages"];
 
 /// One content file, read.
 #[derive(Debug, Clone)]
@@ -296,6 +299,7 @@ fn kind_of(inner: &Path) -> Option<FileKind> {
         "_speakers" if nested => FileKind::Speaker,
         "_sources" if nested => FileKind::Source,
         "_topics" if nested => FileKind::Topic,
+        "_pages" if nested => FileKind::Page,
         t if t.starts_with('_') && nested => return None,
         _ => FileKind::Claim,
     })

@@ -60,6 +60,8 @@ pub struct Claim {
     pub responds_to: Vec<Spanned<String>>,
     pub updated: Option<PartialDate>,
     pub draft: bool,
+    /// The `@kind/id` links of the body.
+    pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
 }
@@ -151,6 +153,7 @@ pub fn parse_claim(
         responds_to,
         updated,
         draft,
+        links: super::links::body_links(&body, body_line),
         body,
         body_line,
     })

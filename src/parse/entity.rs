@@ -40,6 +40,8 @@ pub struct Speaker {
     pub role: Option<String>,
     pub org: Option<Spanned<String>>,
     pub url: Option<String>,
+    /// The `@kind/id` links of the body.
+    pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
 }
@@ -59,6 +61,8 @@ pub struct Source {
     /// A plain-text copy of the source, relative to the site root, that
     /// quotes are checked against.
     pub archive: Option<Spanned<String>>,
+    /// The `@kind/id` links of the body.
+    pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
 }
@@ -83,6 +87,8 @@ pub struct Topic {
     pub path: String,
     pub title: String,
     pub question: Option<String>,
+    /// The `@kind/id` links of the body.
+    pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
 }
@@ -118,6 +124,7 @@ pub fn parse_speaker(
         role,
         org,
         url,
+        links: super::links::body_links(&body, body_line),
         body,
         body_line,
     })
@@ -154,6 +161,7 @@ pub fn parse_source(
         url,
         lang,
         archive,
+        links: super::links::body_links(&body, body_line),
         body,
         body_line,
     })
@@ -178,6 +186,7 @@ pub fn parse_topic(
         path: path.to_string(),
         title: title?.value,
         question,
+        links: super::links::body_links(&body, body_line),
         body,
         body_line,
     })

@@ -269,6 +269,18 @@ impl<'a> Fields<'a> {
         default
     }
 
+    /// A whole number, if given.
+    pub fn integer(&mut self, name: &str) -> Option<Spanned<i64>> {
+        let node = self.get(name)?;
+        match node.value {
+            Value::Int(i) => Some(Spanned::new(i, node.pos)),
+            _ => {
+                self.wrong_type(name, node, "a whole number");
+                None
+            }
+        }
+    }
+
     pub fn boolean(&mut self, name: &str) -> bool {
         let Some(node) = self.get(name) else {
             return false;

@@ -7,7 +7,9 @@ pub mod date;
 pub mod entity;
 pub mod fields;
 pub mod front_matter;
+pub mod links;
 pub mod node;
+pub mod page;
 pub mod toml_fm;
 pub mod yaml;
 
@@ -17,6 +19,8 @@ pub use claim::{Claim, Figure, FigureValue};
 pub use date::PartialDate;
 pub use entity::{Source, Speaker, Topic};
 pub use fields::Spanned;
+pub use links::BodyLink;
+pub use page::Page;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,9 +37,27 @@ pub struct Records {
     pub speakers: Vec<Speaker>,
     pub sources: Vec<Source>,
     pub topics: Vec<Topic>,
+    pub pages: Vec<Page>,
     /// Ids named by files that have errors and so produced no record:
     /// they still count as used.
     pub unparsed_refs: Vec<(FileKind, String)>,
+}
+
+impl Records {
+    /// Every record's path with the `@` links of its body.
+    pub fn body_links(&self) -> impl Iterator<Item = (&str, &[BodyLink])> {
+        let claims = self.claims.iter().map(|c| (c.path.as_str(), c.links.as_slice()));
+        let speakers = self.speakers.iter().map(|s| (s.path.as_str(), s.links.as_slice()));
+        let sources = self.sources.iter().map(|s| (s.path.as_str(), s.links.as_slice()));
+        let topics = self.topics.iter().map(|t| (t.path.as_str(), t.links.as_slice()));
+        let pages = self.pages.iter().map(|p| (p.path.as_str(), p.links.as_slice()));
+        claims
+            .chain(speakers)
+            .chain(sources)
+            .chain(topics)
+            .chain(pages)
+            .filter(|(_, links)| !links.is_empty())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +68,7 @@ enum Record {
     Speaker(Speaker),
     Source(Source),
     Topic(Topic),
+    Page(Page),
 }
 
 /// Parses one file; `None` when it has errors that prevent a record.
@@ -83,6 +106,7 @@ fn parse_file(file: &InputFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Rec
         FileKind::Topic => {
             Record::Topic(entity::parse_topic(id, path, fm, body, line, diagnostics)?)
         }
+        FileKind::Page => Record::Page(page::parse_page(id, path, fm, body, line, diagnostics)?),
     })
 }
 
@@ -223,6 +247,7 @@ fn collect(results: Vec<(Option<Record>, Vec<Diagnostic>)>) -> (Records, Vec<Dia
             Some(Record::Speaker(s)) => records.speakers.push(s),
             Some(Record::Source(s)) => records.sources.push(s),
             Some(Record::Topic(t)) => records.topics.push(t),
+            Some(Record::Page(p)) => records.pages.push(p),
             Some(Record::Refs(mut refs)) => records.unparsed_refs.append(&mut refs),
             None => {}
         }

@@ -30,6 +30,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("all_topics", "All topics", "全部话题"),
     ("said_by", "Said by", "发言者"),
     ("date", "Date", "日期"),
+    ("mentioned_in", "Mentioned in", "提到本页的条目"),
     ("reported", "reported", "报道于"),
     (
         "reported_note",

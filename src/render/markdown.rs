@@ -6,7 +6,21 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::load::FileKind;
+use crate::parse::links::{file_kind, split_target};
+
 pub fn render_markdown(markdown: &str, unsafe_html: bool) -> String {
+    render_markdown_linked(markdown, unsafe_html, &|_, _| None)
+}
+
+/// Where a body link `@kind/id` goes: the target's URL and the name shown
+/// for a link with no text; `None` for a target not in the site (a draft
+/// left out), whose link is shown as its text alone.
+pub type LinkTarget<'a> = dyn Fn(FileKind, &str) -> Option<(String, String)> + 'a;
+
+/// [`render_markdown`], with the `@kind/id` links of the body resolved by
+/// `target` (validation made sure each names a record).
+pub fn render_markdown_linked(markdown: &str, unsafe_html: bool, target: &LinkTarget<'_>) -> String {
     if markdown.trim().is_empty() {
         return String::new();
     }
@@ -15,6 +29,7 @@ pub fn render_markdown(markdown: &str, unsafe_html: bool) -> String {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+    let events = resolve_links(events, target);
     let events = add_heading_anchors(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.iter().cloned());
@@ -177,6 +192,50 @@ fn tag_end(html: &str, from: usize) -> usize {
 
 /// Gives every heading without an explicit `{#id}` an id made from its
 /// text, unique within the body, so sections can be linked to.
+/// Turns `@kind/id#fragment` link destinations into URLs, fills links
+/// with no text with the target's name, and keeps only the text of a link
+/// whose target is not in the site.
+fn resolve_links<'e>(events: Vec<Event<'e>>, target: &LinkTarget<'_>) -> Vec<Event<'e>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut dropped = false;
+    let mut events = events.into_iter().peekable();
+    while let Some(event) = events.next() {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with('@') => {
+                let found = split_target(&dest_url).and_then(|(kind, record, fragment)| {
+                    let (url, name) = target(file_kind(kind)?, record)?;
+                    let url = match fragment {
+                        Some(f) => format!("{url}#{f}"),
+                        None => url,
+                    };
+                    Some((url, name))
+                });
+                let Some((url, name)) = found else {
+                    dropped = true;
+                    continue;
+                };
+                out.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(url),
+                    title,
+                    id,
+                }));
+                if matches!(events.peek(), Some(Event::End(TagEnd::Link))) {
+                    out.push(Event::Text(CowStr::from(name)));
+                }
+            }
+            Event::End(TagEnd::Link) if dropped => dropped = false,
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn add_heading_anchors(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut i = 0;

@@ -282,6 +282,17 @@ struct SiteView {
     /// Whether the site has a search page (`search` in the config).
     search: bool,
     counts: Counts,
+    /// The pages linked in the header, in `menu` order (then by id).
+    menu: Vec<MenuItem>,
+}
+
+#[derive(serde::Serialize)]
+struct MenuItem {
+    title: String,
+    /// Below the base (`about/`), to compare with `page.path`.
+    path: String,
+    url: String,
+    lang: Option<&'static str>,
 }
 
 #[derive(serde::Serialize)]
@@ -290,6 +301,25 @@ struct Counts {
     speakers: usize,
     sources: usize,
     topics: usize,
+}
+
+fn menu(config: &Config, graph: &Graph) -> Vec<MenuItem> {
+    let mut pages: Vec<(i64, &crate::parse::Page)> = graph
+        .pages
+        .iter()
+        .filter_map(|p| Some((p.menu?, p)))
+        .collect();
+    pages.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    let base = config.base_path();
+    pages
+        .into_iter()
+        .map(|(_, p)| MenuItem {
+            title: p.title.clone(),
+            path: views::page_path(&p.id),
+            url: format!("{base}{}", views::page_path(&p.id)),
+            lang: i18n::script_lang(&p.title, &config.language),
+        })
+        .collect()
 }
 
 impl SiteView {
@@ -307,6 +337,7 @@ impl SiteView {
                 sources: graph.sources.len(),
                 topics: graph.topics.len(),
             },
+            menu: menu(config, graph),
         }
     }
 }

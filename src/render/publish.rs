@@ -192,6 +192,12 @@ pub(super) fn publish_files(
             lastmod: newest(&graph.by_topic[k]),
         });
     }
+    for p in &graph.pages {
+        entries.push(SitemapEntry {
+            path: views::page_path(&p.id),
+            lastmod: None,
+        });
+    }
     files.push(OutputFile::new(
         "sitemap.xml",
         feed::sitemap(config, &entries),

@@ -28,6 +28,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
+    ("page.html", include_str!("../../templates/page.html")),
     (
         "partials/claim-item.html",
         include_str!("../../templates/partials/claim-item.html"),
@@ -35,6 +36,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "partials/chart.html",
         include_str!("../../templates/partials/chart.html"),
+    ),
+    (
+        "partials/mentioned-in.html",
+        include_str!("../../templates/partials/mentioned-in.html"),
     ),
 ];
 

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use super::i18n::{format_date, script_lang, tr};
+use super::markdown::render_markdown_linked;
 use crate::graph::Graph;
+use crate::load::FileKind;
 use crate::parse::{Claim, PartialDate};
 
 #[derive(Debug, Clone, Serialize)]
@@ -145,6 +147,21 @@ pub fn source_path(id: &str) -> String {
 pub fn topic_path(id: &str) -> String {
     format!("topics/{id}/")
 }
+pub fn page_path(id: &str) -> String {
+    format!("{id}/")
+}
+
+/// The page of a record of any kind, below the base.
+pub fn record_path(kind: FileKind, id: &str) -> String {
+    match kind {
+        FileKind::Claim => claim_path(id),
+        FileKind::Speaker => speaker_path(id),
+        FileKind::Source => source_path(id),
+        FileKind::Topic => topic_path(id),
+        FileKind::Page => page_path(id),
+    }
+}
+
 /// Page `n` (from 1) of the timeline.
 pub fn timeline_path(n: usize) -> String {
     if n <= 1 {
@@ -210,6 +227,43 @@ impl ViewContext<'_> {
         claim.status == "open"
             && claim.kind == "prediction"
             && claim.resolves.is_some_and(|r| r.last_day() < self.today)
+    }
+
+    /// A record of any kind as a link: its page and the name it is shown
+    /// by (a claim by its statement); `None` when it is not in the site.
+    pub fn record_ref(&self, kind: FileKind, id: &str) -> Option<Ref> {
+        let g = self.graph;
+        let name = match kind {
+            FileKind::Claim => g.claims[*g.claim_index.get(id)?].claim.clone(),
+            FileKind::Speaker => return g.speaker_index.get(id).map(|_| self.speaker_ref(id)),
+            FileKind::Source => g.sources[*g.source_index.get(id)?].title.clone(),
+            FileKind::Topic => g.topics[*g.topic_index.get(id)?].title.clone(),
+            FileKind::Page => g.pages[*g.page_index.get(id)?].title.clone(),
+        };
+        Some(Ref {
+            id: id.to_string(),
+            url: format!("{}{}", self.base, record_path(kind, id)),
+            lang: script_lang(&name, self.language),
+            name,
+        })
+    }
+
+    /// The records whose bodies link to this one ("Mentioned in").
+    pub fn mentioned_in(&self, kind: FileKind, id: &str) -> Vec<Ref> {
+        self.graph
+            .mentioned_by
+            .get(&(kind, id.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, i)| self.record_ref(*k, i))
+            .collect()
+    }
+
+    /// A record's body as HTML, its `@kind/id` links resolved.
+    pub fn body_html(&self, markdown: &str, unsafe_html: bool) -> String {
+        render_markdown_linked(markdown, unsafe_html, &|kind, id| {
+            self.record_ref(kind, id).map(|r| (r.url, r.name))
+        })
     }
 
     pub fn speaker_ref(&self, id: &str) -> Ref {

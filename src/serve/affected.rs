@@ -17,7 +17,8 @@ use crate::graph::Graph;
 use crate::load::{FileKind, InputFile};
 use crate::render::pages::newest_on_home;
 use crate::render::views::{
-    TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
+    TimelinePages, claim_path, page_path, record_path, source_path, speaker_path, timeline_path,
+    topic_path,
 };
 
 /// The records an edit changed, created or deleted, as (kind, id).
@@ -79,6 +80,7 @@ pub fn affected_pages(
             g.speakers.len(),
             g.sources.len(),
             g.topics.len(),
+            g.pages.len(),
         )
     };
     if counts(old) != counts(new) {
@@ -131,7 +133,24 @@ pub fn affected_pages(
                         }
                     }
                 }
+                FileKind::Page => {
+                    // The header of every page links the pages in the menu.
+                    let in_menu = |g: &Graph| {
+                        g.page_index
+                            .get(id)
+                            .map(|&k| (g.pages[k].menu, g.pages[k].title.clone()))
+                    };
+                    let (before, after) = (in_menu(old), in_menu(new));
+                    if before != after
+                        && (before.is_some_and(|m| m.0.is_some())
+                            || after.is_some_and(|m| m.0.is_some()))
+                    {
+                        return Affected::Everything;
+                    }
+                    pages.insert(page(page_path(id)));
+                }
             }
+            touch_mentions(g, *kind, id, &mut pages);
         }
     }
     // The timeline pages showing them; all when a date changed, which may
@@ -192,6 +211,16 @@ pub fn affected_in_place(
     pages
 }
 
+/// The pages that show a record's name through body links: those it
+/// mentions ("Mentioned in" lists it) and those that mention it (a link
+/// with no text shows its name).
+fn touch_mentions(g: &Graph, kind: FileKind, id: &str, pages: &mut BTreeSet<String>) {
+    let key = (kind, id.to_string());
+    for (k, other) in g.mentions.get(&key).into_iter().chain(g.mentioned_by.get(&key)).flatten() {
+        pages.insert(format!("{}index.html", record_path(*k, other)));
+    }
+}
+
 /// Every page that shows claim `i` of graph `g` (its timeline page is
 /// found from `shown`, which it joins).
 fn touch_claim(g: &Graph, i: usize, pages: &mut BTreeSet<String>, shown: &mut BTreeSet<usize>) {
@@ -199,6 +228,7 @@ fn touch_claim(g: &Graph, i: usize, pages: &mut BTreeSet<String>, shown: &mut BT
     let page = |path: String| format!("{path}index.html");
     let claim = &g.claims[i];
     pages.insert(page(claim_path(&claim.id)));
+    touch_mentions(g, FileKind::Claim, &claim.id, pages);
     for s in &claim.speakers {
         pages.insert(page(speaker_path(&s.value)));
     }

@@ -68,7 +68,7 @@ impl PageBuilder<'_> {
                 })
                 .collect(),
             relations,
-            body: render_markdown(&claim.body, self.config.unsafe_html),
+            body: self.view_cx.body_html(&claim.body, self.config.unsafe_html),
         };
         let cx = Context::new();
         let first_topic = claim
@@ -96,6 +96,10 @@ impl PageBuilder<'_> {
         );
         let mut cx = cx;
         cx.insert("claim", &view);
+        cx.insert(
+            "mentioned_in",
+            &self.view_cx.mentioned_in(FileKind::Claim, &claim.id),
+        );
         let meta = PageMeta {
             jsonld: crate::render::structured::to_script_json(&jsonld),
             ..meta

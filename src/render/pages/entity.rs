@@ -58,7 +58,11 @@ impl PageBuilder<'_> {
         cx.insert("speaker", &self.views.speakers[i]);
         cx.insert(
             "body",
-            &render_markdown(&speaker.body, self.config.unsafe_html),
+            &self.view_cx.body_html(&speaker.body, self.config.unsafe_html),
+        );
+        cx.insert(
+            "mentioned_in",
+            &self.view_cx.mentioned_in(FileKind::Speaker, &speaker.id),
         );
         cx.insert_value("claims", self.claim_list(claims));
         cx.insert_value("predictions", self.claim_list(&predictions));
@@ -112,7 +116,11 @@ impl PageBuilder<'_> {
         cx.insert("source", &self.views.sources[i]);
         cx.insert(
             "body",
-            &render_markdown(&source.body, self.config.unsafe_html),
+            &self.view_cx.body_html(&source.body, self.config.unsafe_html),
+        );
+        cx.insert(
+            "mentioned_in",
+            &self.view_cx.mentioned_in(FileKind::Source, &source.id),
         );
         cx.insert_value("claims", self.claim_list(&self.graph.by_source[i]));
         let meta = self.meta(
@@ -229,7 +237,11 @@ impl PageBuilder<'_> {
         cx.insert("topic", &self.views.topics[i]);
         cx.insert(
             "body",
-            &render_markdown(&topic.body, self.config.unsafe_html),
+            &self.view_cx.body_html(&topic.body, self.config.unsafe_html),
+        );
+        cx.insert(
+            "mentioned_in",
+            &self.view_cx.mentioned_in(FileKind::Topic, &topic.id),
         );
         cx.insert("positions", &positions);
         cx.insert("disputes", &disputes);

@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::i18n::{format_date, tr};
-use super::markdown::render_markdown;
+use crate::load::FileKind;
 use super::templates::Theme;
 use super::views::*;
 use crate::config::Config;
@@ -190,6 +190,10 @@ impl PageBuilder<'_> {
         sources.into_par_iter().for_each(|i| emit(self.source(i)));
         let topics = chosen(only, "topics/", &g.topic_index, g.topics.len());
         topics.into_par_iter().for_each(|i| emit(self.topic(i)));
+        (0..g.pages.len())
+            .into_par_iter()
+            .filter(|&i| wanted(page(page_path(&g.pages[i].id))))
+            .for_each(|i| emit(self.free_page(i)));
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
@@ -228,6 +232,39 @@ impl PageBuilder<'_> {
         );
         self.page("404.html", "404.html".into(), meta, Context::new())
     }
+
+    /// `/<id>/`: a free page (`_pages/<id>.md`).
+    fn free_page(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let page = &self.graph.pages[i];
+        let mut cx = Context::new();
+        cx.insert("free_page", &page_view(page));
+        cx.insert(
+            "body",
+            &self.view_cx.body_html(&page.body, self.config.unsafe_html),
+        );
+        cx.insert(
+            "mentioned_in",
+            &self.view_cx.mentioned_in(FileKind::Page, &page.id),
+        );
+        let meta = self.meta(
+            page.title.clone(),
+            page_path(&page.id),
+            "page",
+            page.description.clone().unwrap_or_default(),
+            vec![],
+        );
+        self.page("page.html", format!("{}index.html", page_path(&page.id)), meta, cx)
+    }
+}
+
+/// `free_page` in `page.html`.
+fn page_view(page: &crate::parse::Page) -> serde_json::Value {
+    serde_json::json!({
+        "id": page.id,
+        "title": page.title,
+        "description": page.description,
+        "menu": page.menu,
+    })
 }
 
 /// The claims the home page lists, of `claims` in date order: the ten

@@ -35,7 +35,7 @@ use crate::parse::PartialDate;
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::Theme;
 use crate::render::views::{
-    TimelinePages, claim_path, source_path, speaker_path, timeline_path, topic_path,
+    TimelinePages, claim_path, page_path, source_path, speaker_path, timeline_path, topic_path,
 };
 use crate::render::{
     Input, Prepared, Publish, publish, render_prepared, search_index, search_records,
@@ -179,6 +179,7 @@ fn page_paths(graph: &Graph, config: &crate::config::Config) -> BTreeSet<String>
     pages.extend(graph.speakers.iter().map(|s| page(speaker_path(&s.id))));
     pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
     pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
+    pages.extend(graph.pages.iter().map(|p| page(page_path(&p.id))));
     let feed = |path: String| format!("{path}feed.xml");
     pages.extend(graph.speakers.iter().map(|s| feed(speaker_path(&s.id))));
     pages.extend(graph.topics.iter().map(|t| feed(topic_path(&t.id))));
