@@ -85,7 +85,7 @@ test("the timeline chart is an image with a title and a description", async () =
   const chart = page.getByRole("img", { name: "Claims per month" });
   assert.equal(await chart.count(), 1);
   const description = await chart.evaluate((svg) => svg.querySelector("desc").textContent);
-  assert.match(description, /Jan 2025: 39/);
+  assert.match(description, /Jan 2025: 40/);
   assert.equal(await page.locator("script").count(), 1, "only the JSON-LD script, no JavaScript");
   await page.close();
 });
