@@ -117,11 +117,21 @@ impl Graph {
     /// Every record of the site, as (kind, id), in kind and then page order.
     pub fn records(&self) -> impl Iterator<Item = (FileKind, &str)> {
         let claims = self.claims.iter().map(|c| (FileKind::Claim, c.id.as_str()));
-        let speakers = self.speakers.iter().map(|s| (FileKind::Speaker, s.id.as_str()));
-        let sources = self.sources.iter().map(|s| (FileKind::Source, s.id.as_str()));
+        let speakers = self
+            .speakers
+            .iter()
+            .map(|s| (FileKind::Speaker, s.id.as_str()));
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| (FileKind::Source, s.id.as_str()));
         let topics = self.topics.iter().map(|t| (FileKind::Topic, t.id.as_str()));
         let pages = self.pages.iter().map(|p| (FileKind::Page, p.id.as_str()));
-        claims.chain(speakers).chain(sources).chain(topics).chain(pages)
+        claims
+            .chain(speakers)
+            .chain(sources)
+            .chain(topics)
+            .chain(pages)
     }
 
     /// Who mentions whom, from the body links of every record.

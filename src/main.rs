@@ -289,8 +289,14 @@ fn fail(failure: &Failure, what: &str) -> ExitCode {
         eprintln!("{d}");
     }
     let errors = failure.error_count();
+    // `check` never writes; a failed build leaves the output as it was.
+    let kept = if what == "check" {
+        ""
+    } else {
+        "; nothing was written"
+    };
     eprintln!(
-        "{what} failed: {errors} error{}; nothing was written",
+        "{what} failed: {errors} error{}{kept}",
         if errors == 1 { "" } else { "s" }
     );
     ExitCode::FAILURE

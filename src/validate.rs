@@ -150,7 +150,9 @@ pub fn validate(
         }
     }
     for file in files {
-        if !matches!(file.kind, FileKind::Claim | FileKind::Page) && !used.contains(&(file.kind, file.id.as_str())) {
+        if !matches!(file.kind, FileKind::Claim | FileKind::Page)
+            && !used.contains(&(file.kind, file.id.as_str()))
+        {
             out.push(
                 Diagnostic::warning(
                     &file.path,

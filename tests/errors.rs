@@ -36,7 +36,13 @@ fn assert_fails(case: &str, errors: &[&str]) -> Run {
 
 fn failed_line(what: &str, n: usize) -> String {
     let s = if n == 1 { "" } else { "s" };
-    format!("{what} failed: {n} error{s}; nothing was written")
+    // `check` never writes, so it does not say so.
+    let kept = if what == "check" {
+        ""
+    } else {
+        "; nothing was written"
+    };
+    format!("{what} failed: {n} error{s}{kept}")
 }
 
 /// An output folder as an earlier build leaves it: the marker that lets
@@ -363,4 +369,45 @@ fn a_failed_build_leaves_the_last_good_output_untouched() {
         .filter(|n| n.contains("claimbase-"))
         .collect();
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+}
+
+#[test]
+fn body_links_that_name_nothing() {
+    let run = assert_fails(
+        "body-links",
+        &[
+            "claims/_pages/about.md:4:36: error: the link `@claim/` names no claim",
+            "claims/_pages/about.md:4:59: error: `@nothing` is not a kind of page to link to",
+            "claims/_pages/about.md:6:20: error: no speaker with id `ada-le`; did you mean `ada-lee`?",
+            "claims/_pages/about.md:6:52: error: `@speakers` is not a kind of page to link to; did you mean `@speaker`?",
+            "claims/_topics/ai-and-jobs.md:4:17: error: no claim with id `half-of-job`; did you mean `half-of-jobs`?",
+            "claims/_topics/ai-and-jobs.md:4:50: error: no page with id `abut`; did you mean `about`?",
+        ],
+    );
+    assert_help(
+        &run,
+        "claims/_pages/about.md:4:36: error: the link `@claim/` names no claim",
+        "write the claim's id after the slash: `@claim/<id>`",
+    );
+    assert_help(
+        &run,
+        "claims/_pages/about.md:4:59: error: `@nothing` is not a kind of page to link to",
+        "link to `@claim/<id>`, `@speaker/<id>`, `@source/<id>`, `@topic/<id>` or `@page/<id>`",
+    );
+}
+
+#[test]
+fn a_page_whose_id_the_site_uses_and_a_misspelled_page_field() {
+    let run = assert_fails(
+        "reserved-page-id",
+        &[
+            "claims/_pages/about.md:2:1: error: unknown field `titel` for a page; did you mean `title`?",
+            "claims/_pages/about.md:3:7: error: `menu` must be a whole number, not a string",
+            "claims/_pages/claims.md:1:1: error: a page cannot have the id `claims`: the site already uses /claims/",
+        ],
+    );
+    let help = run
+        .help_for("claims/_pages/claims.md:1:1: error: a page cannot have the id `claims`: the site already uses /claims/")
+        .expect("a help line");
+    assert!(help.starts_with("rename the file to another id"), "{help}");
 }

@@ -64,7 +64,7 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) 
         .filter(|p| p.to_string_lossy().contains("/_"))
         .collect();
     let pick = |rng: &mut Rng, list: &[&PathBuf]| list[rng.below(list.len())].clone();
-    match rng.below(12) {
+    match rng.below(15) {
         0 | 1 => {
             let path = pick(rng, &claims);
             let text = fs::read_to_string(&path).unwrap().replacen(
@@ -175,6 +175,33 @@ fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) 
                 format!("change when {} was updated", path.display()),
                 vec![path],
             )
+        }
+        12 | 13 => {
+            // A body link to a claim, from a claim, an entity or a page;
+            // with no text now and then, to show the claim's statement.
+            let from = if rng.below(2) == 0 {
+                pick(rng, &claims)
+            } else {
+                pick(rng, &entities)
+            };
+            let to = pick(rng, &claims);
+            let id = to.file_stem().unwrap().to_string_lossy().into_owned();
+            let text = if rng.below(2) == 0 { "" } else { "see this" };
+            let body = fs::read_to_string(&from).unwrap();
+            fs::write(
+                &from,
+                format!("{body}\n[{text}](@claim/{id}) at step {step}.\n"),
+            )
+            .unwrap();
+            (format!("link {} to {id}", from.display()), vec![from])
+        }
+        14 => {
+            // Every body link of a file removed.
+            let path = pick(rng, &all.iter().collect::<Vec<_>>());
+            let text = fs::read_to_string(&path).unwrap();
+            let kept: Vec<&str> = text.lines().filter(|l| !l.contains("](@")).collect();
+            fs::write(&path, kept.join("\n") + "\n").unwrap();
+            (format!("unlink {}", path.display()), vec![path])
         }
         _ => {
             let path = pick(rng, &claims);
@@ -431,6 +458,16 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
     // Timeline pages of two claims, so that edits move claims between them.
     let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
     site.write("claimbase.toml", &config);
+    // A page in the menu and one that is not, linking to claims and each
+    // other: edits of their titles, links and targets reach every page.
+    site.write(
+        "claims/_pages/about.md",
+        "---\ntitle: About\nmenu: 1\n---\nHow [](@claim/half-of-jobs-automated) was checked; see [notes](@page/notes).\n",
+    );
+    site.write(
+        "claims/_pages/notes.md",
+        "---\ntitle: Notes\n---\nOn [the keynote](@source/future-of-work-keynote).\n",
+    );
     let content = site.path("claims");
     let (options, mut session) = start(&site);
     if let Some(indexed) = session.search_update(true) {

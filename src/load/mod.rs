@@ -247,7 +247,7 @@ pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnos
                         "unknown folder `{top}`{}",
                         did_you_mean(top, ENTITY_FOLDERS)
                     ))
-                    .with_help("speakers, sources and topics live in `_speakers/`, `_sources/` and `_topics/`; rename the folder, or drop the leading `_` if it holds claims"),
+                    .with_help("speakers, sources, topics and pages live in `_speakers/`, `_sources/`, `_topics/` and `_pages/`; rename the folder, or drop the leading `_` if it holds claims"),
                 );
             }
             continue;

@@ -64,7 +64,9 @@ pub fn body_links(body: &str, body_line: usize) -> Vec<BodyLink> {
     }
     let index = LineIndex::new(body);
     let mut links = Vec::new();
-    let mut events = Parser::new_ext(body, Options::all()).into_offset_iter().peekable();
+    let mut events = Parser::new_ext(body, Options::all())
+        .into_offset_iter()
+        .peekable();
     while let Some((event, range)) = events.next() {
         let Event::Start(Tag::Link { dest_url, .. }) = event else {
             continue;
@@ -99,7 +101,15 @@ mod tests {
         let links = body_links(body, 5);
         let got: Vec<(&str, &str, Option<&str>, Pos, bool)> = links
             .iter()
-            .map(|l| (l.kind.as_str(), l.id.as_str(), l.fragment.as_deref(), l.pos, l.empty))
+            .map(|l| {
+                (
+                    l.kind.as_str(),
+                    l.id.as_str(),
+                    l.fragment.as_deref(),
+                    l.pos,
+                    l.empty,
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -46,11 +46,26 @@ pub struct Records {
 impl Records {
     /// Every record's path with the `@` links of its body.
     pub fn body_links(&self) -> impl Iterator<Item = (&str, &[BodyLink])> {
-        let claims = self.claims.iter().map(|c| (c.path.as_str(), c.links.as_slice()));
-        let speakers = self.speakers.iter().map(|s| (s.path.as_str(), s.links.as_slice()));
-        let sources = self.sources.iter().map(|s| (s.path.as_str(), s.links.as_slice()));
-        let topics = self.topics.iter().map(|t| (t.path.as_str(), t.links.as_slice()));
-        let pages = self.pages.iter().map(|p| (p.path.as_str(), p.links.as_slice()));
+        let claims = self
+            .claims
+            .iter()
+            .map(|c| (c.path.as_str(), c.links.as_slice()));
+        let speakers = self
+            .speakers
+            .iter()
+            .map(|s| (s.path.as_str(), s.links.as_slice()));
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| (s.path.as_str(), s.links.as_slice()));
+        let topics = self
+            .topics
+            .iter()
+            .map(|t| (t.path.as_str(), t.links.as_slice()));
+        let pages = self
+            .pages
+            .iter()
+            .map(|p| (p.path.as_str(), p.links.as_slice()));
         claims
             .chain(speakers)
             .chain(sources)

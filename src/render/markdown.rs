@@ -20,7 +20,11 @@ pub type LinkTarget<'a> = dyn Fn(FileKind, &str) -> Option<(String, String)> + '
 
 /// [`render_markdown`], with the `@kind/id` links of the body resolved by
 /// `target` (validation made sure each names a record).
-pub fn render_markdown_linked(markdown: &str, unsafe_html: bool, target: &LinkTarget<'_>) -> String {
+pub fn render_markdown_linked(
+    markdown: &str,
+    unsafe_html: bool,
+    target: &LinkTarget<'_>,
+) -> String {
     if markdown.trim().is_empty() {
         return String::new();
     }

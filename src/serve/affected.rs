@@ -216,7 +216,13 @@ pub fn affected_in_place(
 /// with no text shows its name).
 fn touch_mentions(g: &Graph, kind: FileKind, id: &str, pages: &mut BTreeSet<String>) {
     let key = (kind, id.to_string());
-    for (k, other) in g.mentions.get(&key).into_iter().chain(g.mentioned_by.get(&key)).flatten() {
+    for (k, other) in g
+        .mentions
+        .get(&key)
+        .into_iter()
+        .chain(g.mentioned_by.get(&key))
+        .flatten()
+    {
         pages.insert(format!("{}index.html", record_path(*k, other)));
     }
 }

@@ -58,7 +58,9 @@ impl PageBuilder<'_> {
         cx.insert("speaker", &self.views.speakers[i]);
         cx.insert(
             "body",
-            &self.view_cx.body_html(&speaker.body, self.config.unsafe_html),
+            &self
+                .view_cx
+                .body_html(&speaker.body, self.config.unsafe_html),
         );
         cx.insert(
             "mentioned_in",
@@ -116,7 +118,9 @@ impl PageBuilder<'_> {
         cx.insert("source", &self.views.sources[i]);
         cx.insert(
             "body",
-            &self.view_cx.body_html(&source.body, self.config.unsafe_html),
+            &self
+                .view_cx
+                .body_html(&source.body, self.config.unsafe_html),
         );
         cx.insert(
             "mentioned_in",

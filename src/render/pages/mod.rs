@@ -13,12 +13,12 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::i18n::{format_date, tr};
-use crate::load::FileKind;
 use super::templates::Theme;
 use super::views::*;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
+use crate::load::FileKind;
 use crate::write::OutputFile;
 
 mod claim;
@@ -253,7 +253,12 @@ impl PageBuilder<'_> {
             page.description.clone().unwrap_or_default(),
             vec![],
         );
-        self.page("page.html", format!("{}index.html", page_path(&page.id)), meta, cx)
+        self.page(
+            "page.html",
+            format!("{}index.html", page_path(&page.id)),
+            meta,
+            cx,
+        )
     }
 }
 
