@@ -66,6 +66,8 @@ pub struct Checked {
     /// The content files the graph was built from.
     pub files: Vec<load::InputFile>,
     pub graph: graph::Graph,
+    /// The static files, copied into the output as they are.
+    pub statics: Vec<load::StaticFile>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -88,8 +90,16 @@ fn check_with(
     cache: Option<&mut parse::ParseCache>,
 ) -> Result<Checked, Failure> {
     let config = load_config(options)?;
-    let (files, diagnostics) = load::load_content(&config.root, &config.content_dir());
-    check_files(config, files, diagnostics, options.drafts, cache)
+    let (files, mut diagnostics) = load::load_content(&config.root, &config.content_dir());
+    let (statics, static_diagnostics) = load::read_static(&config.root, &config.static_dir());
+    diagnostics.extend(static_diagnostics);
+    let mut checked = check_files(config, files, diagnostics, options.drafts, cache)?;
+    let collisions = render::paths::static_collisions(&statics, &checked.graph, &checked.config);
+    if !collisions.is_empty() {
+        return Err(Failure::new(collisions));
+    }
+    checked.statics = statics;
+    Ok(checked)
 }
 
 /// `claimbase.toml`, with the command line's overrides.
@@ -138,6 +148,7 @@ pub fn check_files(
         config,
         files,
         graph,
+        statics: Vec::new(),
         warnings: diagnostics,
     })
 }
@@ -173,6 +184,14 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         }
     })
     .map_err(Failure::new)?;
+    for file in &checked.statics {
+        staging
+            .put(&write::OutputFile::new(
+                file.path.clone(),
+                file.bytes.clone(),
+            ))
+            .map_err(|e| Failure::new(vec![output_error(config, e.to_string())]))?;
+    }
     stage("render and write");
     let stats = staging
         .commit()

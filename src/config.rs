@@ -20,6 +20,8 @@ const KEYS: &[&str] = &[
     "unsafe_html",
     "search",
     "timeline_page_size",
+    "static",
+    "list_page_size",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -41,6 +43,13 @@ pub struct Config {
     /// Claims per page of the timeline (`/timeline/`, then
     /// `/timeline/page/2/`, ...); 0 puts every claim on one page.
     pub timeline_page_size: usize,
+    /// Files copied into the output root as they are (`static/CNAME` ->
+    /// `CNAME`).
+    #[serde(rename = "static")]
+    pub statics: PathBuf,
+    /// Claims per page of a topic's, speaker's or source's page; 0 lists
+    /// them all on one.
+    pub list_page_size: usize,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -59,6 +68,8 @@ impl Default for Config {
             unsafe_html: false,
             search: true,
             timeline_page_size: 500,
+            statics: "static".into(),
+            list_page_size: 100,
             root: PathBuf::new(),
         }
     }
@@ -146,6 +157,10 @@ impl Config {
 
     pub fn templates_dir(&self) -> PathBuf {
         self.root.join(&self.templates)
+    }
+
+    pub fn static_dir(&self) -> PathBuf {
+        self.root.join(&self.statics)
     }
 
     /// The path part of `base_url`, always starting and ending with `/`:

@@ -241,6 +241,7 @@ fn restore(dir: &Path, saved: &[(PathBuf, Vec<u8>)]) {
 /// Where the fixture's inputs are, as `serve` sees them.
 fn layout(site: &common::Site) -> Layout {
     Layout {
+        statics: site.path("static"),
         root: site.root().to_path_buf(),
         content: site.path("claims"),
         templates: site.path("templates"),

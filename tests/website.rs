@@ -114,3 +114,96 @@ fn a_link_to_a_draft_shows_its_text_alone_until_the_draft_is_built() {
         ["/claims/unpublished-estimate/"]
     );
 }
+
+#[test]
+fn static_files_are_copied_as_they_are_with_their_paths() {
+    let site = fixture("full");
+    let png: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    site.write("static/CNAME", "claims.example.org\n");
+    site.write("static/.nojekyll", "");
+    site.write("static/_headers", "/*\n  X-Frame-Options: DENY\n");
+    std::fs::create_dir_all(site.path("static/img")).unwrap();
+    std::fs::write(site.path("static/img/a.png"), &png).unwrap();
+    site.write("static/.DS_Store", "litter");
+    let out = build(&site);
+    let read = |rel: &str| std::fs::read(out.dir.join(rel)).unwrap();
+    assert_eq!(read("CNAME"), b"claims.example.org\n");
+    assert_eq!(read(".nojekyll"), b"");
+    assert_eq!(read("_headers"), b"/*\n  X-Frame-Options: DENY\n");
+    assert_eq!(read("img/a.png"), png);
+    assert!(!out.dir.join(".DS_Store").exists());
+    // A second build leaves an unchanged static file alone.
+    let modified = |rel: &str| {
+        std::fs::metadata(out.dir.join(rel))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before = modified("img/a.png");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build(&site);
+    assert_eq!(modified("img/a.png"), before);
+}
+
+#[test]
+fn a_static_file_that_would_replace_a_generated_one_is_an_error() {
+    let site = fixture("full");
+    site.build();
+    let before = site.snapshot();
+    site.write("static/feed.xml", "<feed/>");
+    site.write(
+        "static/claims/half-of-jobs-automated/index.html",
+        "<p>mine</p>",
+    );
+    site.write("static/pagefind/pagefind.js", "");
+    let run = site.run(&["build"]);
+    run.assert_code(1).assert_errors(&[
+        "static/claims/half-of-jobs-automated/index.html:1:1: error: `static/claims/half-of-jobs-automated/index.html` would replace `output/claims/half-of-jobs-automated/index.html`, a file the site makes",
+        "static/feed.xml:1:1: error: `static/feed.xml` would replace `output/feed.xml`, a file the site makes",
+        "static/pagefind/pagefind.js:1:1: error: `static/pagefind/pagefind.js` would replace `output/pagefind/pagefind.js`, a file the site makes",
+    ]);
+    let mut after = site.snapshot();
+    after.retain(|path, _| !path.contains("/static/"));
+    assert_eq!(after, before, "a failed build leaves the output as it was");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_static_link_out_of_the_static_folder_is_refused() {
+    let site = fixture("full");
+    site.write("secret.txt", "not for the web");
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink(site.path("secret.txt"), site.path("static/leak.txt")).unwrap();
+    site.run(&["build"]).assert_code(1).assert_errors(&[
+        "static/leak.txt:1:1: error: symbolic link points outside the static folder",
+    ]);
+}
+
+#[test]
+fn serve_picks_up_added_changed_and_removed_static_files() {
+    use claimbase::BuildOptions;
+    use claimbase::serve::session::Session;
+    use claimbase::serve::watch::Changes;
+    let site = fixture("full");
+    site.write("static/robots-extra.txt", "one\n");
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    };
+    let mut session = Session::start(options).expect("the fixture builds");
+    assert_eq!(*session.site["robots-extra.txt"], b"one\n");
+    site.write("static/robots-extra.txt", "two\n");
+    site.write("static/new.txt", "new\n");
+    let statics = Changes {
+        statics: true,
+        ..Default::default()
+    };
+    let update = session.rebuild(&statics).expect("rebuilds");
+    assert!(update.changed.contains(&"robots-extra.txt".to_string()));
+    assert_eq!(*session.site["robots-extra.txt"], b"two\n");
+    assert_eq!(*session.site["new.txt"], b"new\n");
+    std::fs::remove_file(site.path("static/new.txt")).unwrap();
+    let update = session.rebuild(&statics).expect("rebuilds");
+    assert_eq!(update.removed, ["new.txt"]);
+    assert!(!session.site.contains_key("new.txt"));
+}

@@ -13,10 +13,12 @@ use crate::text::normalise;
 
 mod archive;
 mod reread;
+mod statics;
 mod theme;
 
 pub use archive::{ArchiveRef, Archives, read_archives};
 pub use reread::{FEW, Reread, reread};
+pub use statics::{StaticFile, is_litter, read_static};
 pub use theme::{ThemeFile, read_theme};
 
 /// What a content file describes, from the folder it is in.

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod i18n;
 pub mod markdown;
 pub mod pages;
+pub mod paths;
 pub mod prepared;
 pub mod publish;
 pub mod search;

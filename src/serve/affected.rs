@@ -16,6 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::graph::Graph;
 use crate::load::{FileKind, InputFile};
 use crate::render::pages::newest_on_home;
+pub use crate::render::paths::ALWAYS;
 use crate::render::views::{
     TimelinePages, claim_path, page_path, record_path, source_path, speaker_path, timeline_path,
     topic_path,
@@ -54,18 +55,6 @@ pub enum Affected {
     /// Output paths of the HTML pages to render again.
     Pages(BTreeSet<String>),
 }
-
-/// Pages always rendered after any content change (the search page, which
-/// counts the claims of every speaker, topic, kind and status, is made
-/// only when the site has search).
-pub const ALWAYS: [&str; 6] = [
-    "index.html",
-    "timeline/index.html",
-    "speakers/index.html",
-    "sources/index.html",
-    "topics/index.html",
-    "search/index.html",
-];
 
 /// `timeline_page_size` is the site's `timeline_page_size`.
 pub fn affected_pages(

@@ -79,6 +79,7 @@ fn layout(options: &BuildOptions) -> Layout {
     Layout {
         content: absolute(config.content_dir()),
         templates: absolute(config.templates_dir()),
+        statics: absolute(config.static_dir()),
         config_file: root.join(crate::config::CONFIG_FILE),
         output: absolute(
             options
@@ -101,7 +102,7 @@ fn start_watcher(
     let describe = |e: notify::Error| format!("cannot watch the site for changes: {e}");
     let mut targets: Vec<(&Path, RecursiveMode)> =
         vec![(&layout.root, RecursiveMode::NonRecursive)];
-    for dir in [&layout.content, &layout.templates] {
+    for dir in [&layout.content, &layout.templates, &layout.statics] {
         if dir.is_dir() {
             targets.push((dir, RecursiveMode::Recursive));
         }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::load::is_ignored;
+use crate::load::{is_ignored, is_litter};
 
 /// Where a site's inputs and output live.
 #[derive(Debug, Clone)]
@@ -13,6 +13,8 @@ pub struct Layout {
     pub root: PathBuf,
     pub content: PathBuf,
     pub templates: PathBuf,
+    /// The static folder, copied into the output as it is.
+    pub statics: PathBuf,
     pub config_file: PathBuf,
     pub output: PathBuf,
 }
@@ -27,13 +29,15 @@ pub struct Changes {
     pub content_paths: BTreeSet<PathBuf>,
     /// A template or theme asset changed.
     pub templates: bool,
+    /// A static file was written, created, renamed or deleted.
+    pub statics: bool,
     /// `claimbase.toml` changed.
     pub config: bool,
 }
 
 impl Changes {
     pub fn any(&self) -> bool {
-        self.content || self.templates || self.config
+        self.content || self.templates || self.statics || self.config
     }
 
     pub fn merge(&mut self, other: &Changes) {
@@ -41,6 +45,7 @@ impl Changes {
         self.content_paths
             .extend(other.content_paths.iter().cloned());
         self.templates |= other.templates;
+        self.statics |= other.statics;
         self.config |= other.config;
     }
 }
@@ -59,6 +64,16 @@ pub fn classify<'a>(
         }
         if path == layout.config_file {
             changes.config = true;
+            continue;
+        }
+        if let Ok(inner) = path.strip_prefix(&layout.statics) {
+            // Dot files are static files too (`.nojekyll`); editor litter is not.
+            let litter = inner
+                .components()
+                .any(|c| is_litter(&c.as_os_str().to_string_lossy()));
+            if !litter {
+                changes.statics = true;
+            }
             continue;
         }
         let (base, is_templates) = if path.starts_with(&layout.templates) {
@@ -113,6 +128,7 @@ mod tests {
             root: "/site".into(),
             content: "/site/claims".into(),
             templates: "/site/templates".into(),
+            statics: "/site/static".into(),
             config_file: "/site/claimbase.toml".into(),
             output: "/site/output".into(),
         }
@@ -132,6 +148,25 @@ mod tests {
                 ..Default::default()
             }
         );
+    }
+
+    #[test]
+    fn static_files_dot_files_included_are_a_static_change() {
+        for path in [
+            "/site/static/CNAME",
+            "/site/static/.nojekyll",
+            "/site/static/img/a.png",
+        ] {
+            assert_eq!(
+                classify_all(&[path]),
+                Changes {
+                    statics: true,
+                    ..Default::default()
+                },
+                "{path}"
+            );
+        }
+        assert!(!classify_all(&["/site/static/a.png.swp", "/site/static/.DS_Store"]).any());
     }
 
     #[test]

@@ -32,11 +32,10 @@ use crate::load::{FEW, FileKind, InputFile, Reread, reread};
 use crate::parse::Claim;
 use crate::parse::ParseCache;
 use crate::parse::PartialDate;
+use crate::render::paths::{PUBLISHED, page_paths};
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::Theme;
-use crate::render::views::{
-    TimelinePages, claim_path, page_path, source_path, speaker_path, timeline_path, topic_path,
-};
+use crate::render::views::claim_path;
 use crate::render::{
     Input, Prepared, Publish, publish, render_prepared, search_index, search_records,
     search_records_of,
@@ -64,6 +63,9 @@ pub struct Session {
     /// A site with its own templates may show anything anywhere, so its
     /// rebuilds render every page.
     custom_templates: bool,
+    /// The paths of the static files in the site (a change to the static
+    /// folder starts the session afresh).
+    statics: BTreeSet<String>,
     /// The built site: output path -> bytes.
     pub site: BTreeMap<String, Arc<Vec<u8>>>,
     pub warnings: Vec<Diagnostic>,
@@ -150,42 +152,6 @@ enum Edit {
     Relinked(Changed, Box<Graph>),
 }
 
-/// The files every site has besides its pages (the feeds of topics and
-/// speakers are in [`page_paths`]).
-const PUBLISHED: [&str; 5] = [
-    "feed.xml",
-    "sitemap.xml",
-    "robots.txt",
-    "claims.json",
-    "claims.csv",
-];
-
-/// The HTML pages a graph makes, and the feeds that go with its topic and
-/// speaker pages.
-fn page_paths(graph: &Graph, config: &crate::config::Config) -> BTreeSet<String> {
-    let mut pages: BTreeSet<String> = ALWAYS
-        .iter()
-        .chain(&["404.html"])
-        .filter(|p| config.search || !p.starts_with(crate::render::search::PAGE))
-        .map(|p| p.to_string())
-        .collect();
-    let page = |path: String| format!("{path}index.html");
-    let timeline = TimelinePages {
-        size: config.timeline_page_size,
-        claims: graph.claims.len(),
-    };
-    pages.extend((1..=timeline.count()).map(|n| page(timeline_path(n))));
-    pages.extend(graph.claims.iter().map(|c| page(claim_path(&c.id))));
-    pages.extend(graph.speakers.iter().map(|s| page(speaker_path(&s.id))));
-    pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
-    pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
-    pages.extend(graph.pages.iter().map(|p| page(page_path(&p.id))));
-    let feed = |path: String| format!("{path}feed.xml");
-    pages.extend(graph.speakers.iter().map(|s| feed(speaker_path(&s.id))));
-    pages.extend(graph.topics.iter().map(|t| feed(topic_path(&t.id))));
-    pages
-}
-
 impl Session {
     /// A full build, in memory; the search index follows in the background
     /// (see [`Session::search_update`]).
@@ -208,7 +174,14 @@ impl Session {
             today,
             prepared: &prepared,
         };
-        let files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
+        let mut files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
+        let statics: BTreeSet<String> = checked.statics.iter().map(|f| f.path.clone()).collect();
+        files.extend(
+            checked
+                .statics
+                .into_iter()
+                .map(|f| OutputFile::new(f.path, f.bytes)),
+        );
         let mut search = std::mem::take(search);
         let records = all_records(&checked.graph, &config, today);
         search.request(records.clone());
@@ -224,6 +197,7 @@ impl Session {
             linked: any_linked(&config.root, &checked.files),
             unpublished: None,
             custom_templates: theme.any_changed(),
+            statics,
             options,
             config,
             theme,
@@ -248,7 +222,12 @@ impl Session {
         // change after one that failed: until one succeeds, the session's
         // config and theme are not what is on disk. So does the first
         // change of a new day, which may make predictions overdue.
-        if changes.config || changes.templates || self.restart || today() != self.today {
+        if changes.config
+            || changes.templates
+            || changes.statics
+            || self.restart
+            || today() != self.today
+        {
             self.restart = true;
             let mut fresh = Session::start_with(self.options.clone(), &mut self.search)?;
             // The last index is served until the new one is ready, unless
@@ -349,6 +328,7 @@ impl Session {
         if !in_place {
             let mut keep = page_paths(&self.graph, &self.config);
             keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
+            keep.extend(self.statics.iter().cloned());
             keep.extend(files.iter().map(|f| f.path.clone()));
             keep.extend(lists.iter().cloned());
             self.site.retain(|path, _| {
