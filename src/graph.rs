@@ -134,6 +134,48 @@ impl Graph {
             .chain(pages)
     }
 
+    /// Every former id (`aliases`) of the site's records: (kind, old id,
+    /// id), in kind and then page order.
+    pub fn redirects(&self) -> Vec<(FileKind, &str, &str)> {
+        let mut out = Vec::new();
+        for c in &self.claims {
+            out.extend(
+                c.old_ids
+                    .iter()
+                    .map(|o| (FileKind::Claim, o.value.as_str(), c.id.as_str())),
+            );
+        }
+        for s in &self.speakers {
+            out.extend(
+                s.old_ids
+                    .iter()
+                    .map(|o| (FileKind::Speaker, o.value.as_str(), s.id.as_str())),
+            );
+        }
+        for s in &self.sources {
+            out.extend(
+                s.old_ids
+                    .iter()
+                    .map(|o| (FileKind::Source, o.value.as_str(), s.id.as_str())),
+            );
+        }
+        for t in &self.topics {
+            out.extend(
+                t.old_ids
+                    .iter()
+                    .map(|o| (FileKind::Topic, o.value.as_str(), t.id.as_str())),
+            );
+        }
+        for p in &self.pages {
+            out.extend(
+                p.old_ids
+                    .iter()
+                    .map(|o| (FileKind::Page, o.value.as_str(), p.id.as_str())),
+            );
+        }
+        out
+    }
+
     /// Who mentions whom, from the body links of every record.
     fn link_mentions(&mut self) {
         let mut mentions: HashMap<RecordRef, Vec<RecordRef>> = HashMap::new();
@@ -345,6 +387,7 @@ pub fn links_alike(a: &Claim, b: &Claim) -> bool {
         && same(&a.contradicts, &b.contradicts)
         && same(&a.responds_to, &b.responds_to)
         && targets(&a.links).eq(targets(&b.links))
+        && same(&a.old_ids, &b.old_ids)
 }
 
 /// The records a body links to, as written (for comparing two versions).

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
-use crate::load::{Archives, FileKind, InputFile};
+use crate::load::{Archives, FileKind, ID_RULE, InputFile, is_valid_id};
 use crate::parse::links::LINK_KINDS;
 use crate::parse::{BodyLink, Page, Records, Spanned};
 
@@ -141,6 +141,7 @@ pub fn validate(
             FileKind::Page => &pages,
         }
     };
+    check_aliases(records, &ids, &mut out);
     for (path, links) in records.body_links() {
         for link in links {
             check_link(path, link, &ids, content, &mut out);
@@ -219,6 +220,54 @@ fn check_page_id(page: &Page, out: &mut Vec<Diagnostic>) {
                 RESERVED_PAGE_IDS.join(", ")
             )),
         );
+    }
+}
+
+/// Former ids (`aliases`): each a valid id that no live record of its kind
+/// has and no other record of that kind claims.
+fn check_aliases<'a>(
+    records: &Records,
+    ids: &dyn Fn(FileKind) -> &'a [&'a str],
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<(FileKind, &str), &str> = HashMap::new();
+    for (kind, id, path, old_ids) in records.old_ids() {
+        for old in old_ids {
+            let noun = kind.noun();
+            if !is_valid_id(&old.value) {
+                out.push(
+                    Diagnostic::error(
+                        path,
+                        old.pos,
+                        format!("alias `{}` is not a valid id", old.value),
+                    )
+                    .with_help(format!("an alias is a former id of this {noun}: {ID_RULE}")),
+                );
+            } else if old.value == id || ids(kind).binary_search(&old.value.as_str()).is_ok() {
+                out.push(
+                    Diagnostic::error(
+                        path,
+                        old.pos,
+                        format!("alias `{}` is the id of a {noun} in the site", old.value),
+                    )
+                    .with_help(format!(
+                        "an alias is an id no longer in use; remove `{}` from `aliases`",
+                        old.value
+                    )),
+                );
+            } else if let Some(other) = seen.insert((kind, &old.value), path) {
+                out.push(
+                    Diagnostic::error(
+                        path,
+                        old.pos,
+                        format!("alias `{}` is also an alias of {other}", old.value),
+                    )
+                    .with_help(
+                        "an old address can lead to one place only; keep the alias in one file",
+                    ),
+                );
+            }
+        }
     }
 }
 

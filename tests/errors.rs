@@ -411,3 +411,20 @@ fn a_page_whose_id_the_site_uses_and_a_misspelled_page_field() {
         .expect("a help line");
     assert!(help.starts_with("rename the file to another id"), "{help}");
 }
+
+#[test]
+fn aliases_that_are_live_ids_taken_twice_or_not_ids() {
+    let run = assert_fails(
+        "alias-collision",
+        &[
+            "claims/half-of-jobs.md:7:22: error: alias `most-jobs` is the id of a claim in the site",
+            "claims/most-jobs.md:7:11: error: alias `jobs-gone` is also an alias of claims/half-of-jobs.md",
+            "claims/most-jobs.md:7:22: error: alias `Old_Id` is not a valid id",
+        ],
+    );
+    assert_help(
+        &run,
+        "claims/half-of-jobs.md:7:22: error: alias `most-jobs` is the id of a claim in the site",
+        "an alias is an id no longer in use; remove `most-jobs` from `aliases`",
+    );
+}

@@ -207,3 +207,71 @@ fn serve_picks_up_added_changed_and_removed_static_files() {
     assert_eq!(update.removed, ["new.txt"]);
     assert!(!session.site.contains_key("new.txt"));
 }
+
+#[test]
+fn an_alias_keeps_the_old_address_working() {
+    let site = fixture("full");
+    let claim = site.read("claims/jobs/half-of-jobs-automated.md");
+    site.write(
+        "claims/jobs/half-of-jobs-automated.md",
+        &claim.replacen(
+            "---\n",
+            "---\naliases: [half-of-all-jobs, jobs-halved]\n",
+            1,
+        ),
+    );
+    let topic = site.read("claims/_topics/ai-and-jobs.md");
+    site.write(
+        "claims/_topics/ai-and-jobs.md",
+        &topic.replacen("---\n", "---\naliases: [jobs]\n", 1),
+    );
+    let out = site.build_with(&["--base-url", "https://example.org/ai-claims/"]);
+    let moved = out.page("claims/half-of-all-jobs/");
+    assert_eq!(
+        moved.attrs("meta[http-equiv=refresh]", "content"),
+        ["0; url=/ai-claims/claims/half-of-jobs-automated/"]
+    );
+    assert_eq!(
+        moved.attrs("link[rel=canonical]", "href"),
+        ["https://example.org/ai-claims/claims/half-of-jobs-automated/"]
+    );
+    assert_eq!(moved.attrs("meta[name=robots]", "content"), ["noindex"]);
+    assert_eq!(
+        moved.links_in("body a"),
+        ["/ai-claims/claims/half-of-jobs-automated/"]
+    );
+    assert!(out.has_page("topics/jobs/"));
+    let redirects = std::fs::read_to_string(out.file_of("_redirects")).unwrap();
+    assert_eq!(
+        redirects,
+        "/ai-claims/claims/half-of-all-jobs/ /ai-claims/claims/half-of-jobs-automated/ 301\n\
+         /ai-claims/claims/jobs-halved/ /ai-claims/claims/half-of-jobs-automated/ 301\n\
+         /ai-claims/topics/jobs/ /ai-claims/topics/ai-and-jobs/ 301\n"
+    );
+    let sitemap = std::fs::read_to_string(out.file_of("sitemap.xml")).unwrap();
+    assert!(
+        !sitemap.contains("half-of-all-jobs"),
+        "redirects are not pages to index"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.file_of("claims.json")).unwrap())
+            .unwrap();
+    let half = json["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "half-of-jobs-automated")
+        .unwrap();
+    assert_eq!(
+        half["aliases"],
+        serde_json::json!(["half-of-all-jobs", "jobs-halved"])
+    );
+    out.assert_links_resolve("/ai-claims/");
+}
+
+#[test]
+fn a_site_without_aliases_has_no_redirects_file() {
+    let site = fixture("full");
+    let out = build(&site);
+    assert!(!out.dir.join("_redirects").exists());
+}

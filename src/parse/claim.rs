@@ -24,6 +24,7 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "responds_to",
     "updated",
     "draft",
+    "aliases",
 ];
 
 pub const CLAIM_KINDS: &[&str] = &["opinion", "prediction", "statistic", "announcement"];
@@ -60,6 +61,8 @@ pub struct Claim {
     pub responds_to: Vec<Spanned<String>>,
     pub updated: Option<PartialDate>,
     pub draft: bool,
+    /// Former ids, whose URLs redirect to this claim (`aliases`).
+    pub old_ids: Vec<Spanned<String>>,
     /// The `@kind/id` links of the body.
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
@@ -125,6 +128,7 @@ pub fn parse_claim(
     let responds_to = f.strings("responds_to");
     let updated = f.date("updated").map(|d| d.value);
     let draft = f.boolean("draft");
+    let old_ids = f.strings("aliases");
     if f.broken {
         return None;
     }
@@ -153,6 +157,7 @@ pub fn parse_claim(
         responds_to,
         updated,
         draft,
+        old_ids,
         links: super::links::body_links(&body, body_line),
         body,
         body_line,

@@ -4,7 +4,7 @@ use super::date::PartialDate;
 use super::fields::{Fields, Spanned};
 use super::node::Node;
 use crate::diagnostics::Diagnostic;
-use crate::load::ArchiveRef;
+use crate::load::{ArchiveRef, is_valid_id};
 
 pub const SPEAKER_FIELDS: &[&str] = &["name", "aliases", "kind", "role", "org", "url"];
 pub const SOURCE_FIELDS: &[&str] = &[
@@ -16,8 +16,9 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "url",
     "lang",
     "archive",
+    "aliases",
 ];
-pub const TOPIC_FIELDS: &[&str] = &["title", "question"];
+pub const TOPIC_FIELDS: &[&str] = &["title", "question", "aliases"];
 pub const SPEAKER_KINDS: &[&str] = &["person", "organisation"];
 pub const SOURCE_KINDS: &[&str] = &[
     "article",
@@ -40,6 +41,9 @@ pub struct Speaker {
     pub role: Option<String>,
     pub org: Option<Spanned<String>>,
     pub url: Option<String>,
+    /// Former ids, whose URLs redirect here (`aliases`; for a speaker,
+    /// those of its aliases that are ids).
+    pub old_ids: Vec<Spanned<String>>,
     /// The `@kind/id` links of the body.
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
@@ -61,6 +65,9 @@ pub struct Source {
     /// A plain-text copy of the source, relative to the site root, that
     /// quotes are checked against.
     pub archive: Option<Spanned<String>>,
+    /// Former ids, whose URLs redirect here (`aliases`; for a speaker,
+    /// those of its aliases that are ids).
+    pub old_ids: Vec<Spanned<String>>,
     /// The `@kind/id` links of the body.
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
@@ -87,6 +94,9 @@ pub struct Topic {
     pub path: String,
     pub title: String,
     pub question: Option<String>,
+    /// Former ids, whose URLs redirect here (`aliases`; for a speaker,
+    /// those of its aliases that are ids).
+    pub old_ids: Vec<Spanned<String>>,
     /// The `@kind/id` links of the body.
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
@@ -107,7 +117,13 @@ pub fn parse_speaker(
 ) -> Option<Speaker> {
     let mut f = Fields::open(path, front_matter, SPEAKER_FIELDS, "speaker", diagnostics)?;
     let name = f.required_string("name", "徐立");
-    let aliases = values(f.strings("aliases"));
+    let spellings = f.strings("aliases");
+    let old_ids: Vec<Spanned<String>> = spellings
+        .iter()
+        .filter(|a| is_valid_id(&a.value) && a.value != id)
+        .cloned()
+        .collect();
+    let aliases = values(spellings);
     let kind = f.choice("kind", SPEAKER_KINDS, "person");
     let role = f.string("role").map(|s| s.value);
     let org = f.string("org");
@@ -124,6 +140,7 @@ pub fn parse_speaker(
         role,
         org,
         url,
+        old_ids,
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
@@ -147,6 +164,7 @@ pub fn parse_source(
     let url = f.url("url");
     let lang = f.language("lang");
     let archive = f.string("archive");
+    let old_ids = f.strings("aliases");
     if f.broken {
         return None;
     }
@@ -161,6 +179,7 @@ pub fn parse_source(
         url,
         lang,
         archive,
+        old_ids,
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
@@ -178,6 +197,7 @@ pub fn parse_topic(
     let mut f = Fields::open(path, front_matter, TOPIC_FIELDS, "topic", diagnostics)?;
     let title = f.required_string("title", "\"AI and jobs\"");
     let question = f.string("question").map(|s| s.value);
+    let old_ids = f.strings("aliases");
     if f.broken {
         return None;
     }
@@ -186,6 +206,7 @@ pub fn parse_topic(
         path: path.to_string(),
         title: title?.value,
         question,
+        old_ids,
         links: super::links::body_links(&body, body_line),
         body,
         body_line,

@@ -44,6 +44,57 @@ pub struct Records {
 }
 
 impl Records {
+    /// Every record with former ids (`aliases`): its kind, id, path and
+    /// those ids.
+    pub fn old_ids(&self) -> impl Iterator<Item = (FileKind, &str, &str, &[Spanned<String>])> {
+        let claims = self.claims.iter().map(|c| {
+            (
+                FileKind::Claim,
+                c.id.as_str(),
+                c.path.as_str(),
+                c.old_ids.as_slice(),
+            )
+        });
+        let speakers = self.speakers.iter().map(|s| {
+            (
+                FileKind::Speaker,
+                s.id.as_str(),
+                s.path.as_str(),
+                s.old_ids.as_slice(),
+            )
+        });
+        let sources = self.sources.iter().map(|s| {
+            (
+                FileKind::Source,
+                s.id.as_str(),
+                s.path.as_str(),
+                s.old_ids.as_slice(),
+            )
+        });
+        let topics = self.topics.iter().map(|t| {
+            (
+                FileKind::Topic,
+                t.id.as_str(),
+                t.path.as_str(),
+                t.old_ids.as_slice(),
+            )
+        });
+        let pages = self.pages.iter().map(|p| {
+            (
+                FileKind::Page,
+                p.id.as_str(),
+                p.path.as_str(),
+                p.old_ids.as_slice(),
+            )
+        });
+        claims
+            .chain(speakers)
+            .chain(sources)
+            .chain(topics)
+            .chain(pages)
+            .filter(|(_, _, _, ids)| !ids.is_empty())
+    }
+
     /// Every record's path with the `@` links of its body.
     pub fn body_links(&self) -> impl Iterator<Item = (&str, &[BodyLink])> {
         let claims = self

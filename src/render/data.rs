@@ -41,6 +41,8 @@ struct ClaimRecord<'a> {
     claim: &'a str,
     date: String,
     date_reported: bool,
+    /// Former ids, whose pages redirect to this one.
+    aliases: Vec<&'a str>,
     kind: &'a str,
     status: &'a str,
     overdue: bool,
@@ -107,6 +109,7 @@ fn record<'a>(
         claim: &c.claim,
         date: c.date.to_string(),
         date_reported: c.reported,
+        aliases: c.old_ids.iter().map(|a| a.value.as_str()).collect(),
         kind: c.kind,
         status: c.status,
         overdue: cx.is_overdue(c),

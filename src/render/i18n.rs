@@ -31,6 +31,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("said_by", "Said by", "发言者"),
     ("date", "Date", "日期"),
     ("mentioned_in", "Mentioned in", "提到本页的条目"),
+    ("moved", "Moved", "已移动"),
+    ("moved_to", "This page has moved to", "此页已移至"),
     ("reported", "reported", "报道于"),
     (
         "reported_note",

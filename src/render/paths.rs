@@ -7,8 +7,12 @@ use std::collections::BTreeSet;
 use super::search;
 use super::templates::ASSETS;
 use super::views::{
-    TimelinePages, claim_path, page_path, source_path, speaker_path, timeline_path, topic_path,
+    TimelinePages, claim_path, page_path, record_path, source_path, speaker_path, timeline_path,
+    topic_path,
 };
+
+/// The file of redirects hosts such as Netlify and Cloudflare Pages read.
+pub const REDIRECTS: &str = "_redirects";
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::graph::Graph;
@@ -56,6 +60,12 @@ pub fn page_paths(graph: &Graph, config: &Config) -> BTreeSet<String> {
     pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
     pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
     pages.extend(graph.pages.iter().map(|p| page(page_path(&p.id))));
+    pages.extend(
+        graph
+            .redirects()
+            .into_iter()
+            .map(|(kind, old, _)| page(record_path(kind, old))),
+    );
     let feed = |path: String| format!("{path}feed.xml");
     pages.extend(graph.speakers.iter().map(|s| feed(speaker_path(&s.id))));
     pages.extend(graph.topics.iter().map(|t| feed(topic_path(&t.id))));
@@ -69,6 +79,9 @@ pub fn generated_paths(graph: &Graph, config: &Config) -> BTreeSet<String> {
     let mut paths = page_paths(graph, config);
     paths.extend(PUBLISHED.iter().map(|p| p.to_string()));
     paths.extend(ASSETS.iter().map(|(p, _)| p.to_string()));
+    if !graph.redirects().is_empty() {
+        paths.insert(REDIRECTS.to_string());
+    }
     paths
 }
 

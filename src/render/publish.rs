@@ -192,6 +192,21 @@ pub(super) fn publish_files(
             lastmod: newest(&graph.by_topic[k]),
         });
     }
+    let redirects = graph.redirects();
+    if !redirects.is_empty() {
+        let base = config.base_path();
+        let lines: String = redirects
+            .iter()
+            .map(|(kind, old, id)| {
+                format!(
+                    "{base}{} {base}{} 301\n",
+                    views::record_path(*kind, old),
+                    views::record_path(*kind, id)
+                )
+            })
+            .collect();
+        files.push(OutputFile::new(super::paths::REDIRECTS, lines.into_bytes()));
+    }
     for p in &graph.pages {
         entries.push(SitemapEntry {
             path: views::page_path(&p.id),

@@ -30,6 +30,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/search.html")),
     ("page.html", include_str!("../../templates/page.html")),
     (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
+    (
         "partials/claim-item.html",
         include_str!("../../templates/partials/claim-item.html"),
     ),

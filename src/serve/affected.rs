@@ -72,7 +72,8 @@ pub fn affected_pages(
             g.pages.len(),
         )
     };
-    if counts(old) != counts(new) {
+    // Redirect pages, and `_redirects`, come and go with aliases.
+    if counts(old) != counts(new) || old.redirects() != new.redirects() {
         return Affected::Everything;
     }
     let mut pages: BTreeSet<String> = ALWAYS.iter().map(|p| p.to_string()).collect();

@@ -194,6 +194,10 @@ impl PageBuilder<'_> {
             .into_par_iter()
             .filter(|&i| wanted(page(page_path(&g.pages[i].id))))
             .for_each(|i| emit(self.free_page(i)));
+        g.redirects()
+            .into_par_iter()
+            .filter(|(kind, old, _)| wanted(page(record_path(*kind, old))))
+            .for_each(|(kind, old, id)| emit(self.redirect(kind, old, id)));
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
@@ -231,6 +235,21 @@ impl PageBuilder<'_> {
             vec![],
         );
         self.page("404.html", "404.html".into(), meta, Context::new())
+    }
+
+    /// The page at a former id (`aliases`), leading to the record's page.
+    fn redirect(&self, kind: FileKind, old: &str, id: &str) -> Result<OutputFile, Diagnostic> {
+        let to = format!("{}{}", self.base(), record_path(kind, id));
+        let mut cx = Context::new();
+        cx.insert(
+            "redirect",
+            &serde_json::json!({ "canonical": self.absolute(&to), "to": to }),
+        );
+        let html = self.theme.render("redirect.html", &cx)?;
+        Ok(OutputFile::new(
+            format!("{}index.html", record_path(kind, old)),
+            html.into_bytes(),
+        ))
     }
 
     /// `/<id>/`: a free page (`_pages/<id>.md`).

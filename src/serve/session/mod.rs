@@ -32,7 +32,7 @@ use crate::load::{FEW, FileKind, InputFile, Reread, reread};
 use crate::parse::Claim;
 use crate::parse::ParseCache;
 use crate::parse::PartialDate;
-use crate::render::paths::{PUBLISHED, page_paths};
+use crate::render::paths::{PUBLISHED, REDIRECTS, page_paths};
 use crate::render::search::{BUNDLE, SearchRecord};
 use crate::render::templates::Theme;
 use crate::render::views::claim_path;
@@ -329,6 +329,9 @@ impl Session {
             let mut keep = page_paths(&self.graph, &self.config);
             keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
             keep.extend(self.statics.iter().cloned());
+            if !self.graph.redirects().is_empty() {
+                keep.insert(REDIRECTS.to_string());
+            }
             keep.extend(files.iter().map(|f| f.path.clone()));
             keep.extend(lists.iter().cloned());
             self.site.retain(|path, _| {
