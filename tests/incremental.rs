@@ -457,7 +457,9 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
     let site = fixture("full");
     add_generated(&site, extra);
     // Timeline pages of two claims, so that edits move claims between them.
-    let config = site.read("claimbase.toml") + "timeline_page_size = 2\n";
+    // Lists of two claims a page, so that edits move claims between pages
+    // and add and remove pages.
+    let config = site.read("claimbase.toml") + "timeline_page_size = 2\nlist_page_size = 2\n";
     site.write("claimbase.toml", &config);
     // A page in the menu and one that is not, linking to claims and each
     // other: edits of their titles, links and targets reach every page.

@@ -275,3 +275,60 @@ fn a_site_without_aliases_has_no_redirects_file() {
     let out = build(&site);
     assert!(!out.dir.join("_redirects").exists());
 }
+
+#[test]
+fn long_lists_are_split_into_linked_pages_with_disputes_on_the_first() {
+    let site = fixture("full");
+    site.write(
+        "claimbase.toml",
+        &(site.read("claimbase.toml") + "list_page_size = 2\n"),
+    );
+    for k in 0..3 {
+        site.write(
+            &format!("claims/more/extra-{k}.md"),
+            &format!(
+                "---\nclaim: Extra claim {k}.\nspeaker: ada-lee\ndate: 2025-0{}\nsource: acme-report-2024\ntopics: [ai-and-jobs]\n---\n",
+                k + 2
+            ),
+        );
+    }
+    let out = build(&site);
+    // ai-and-jobs has the fixture's two published claims and three more.
+    let first = out.page("topics/ai-and-jobs/");
+    let second = out.page("topics/ai-and-jobs/page/2/");
+    assert!(out.has_page("topics/ai-and-jobs/page/3/"));
+    assert!(!out.has_page("topics/ai-and-jobs/page/4/"));
+    assert_eq!(
+        first
+            .links_in("main section:last-of-type .claim-link")
+            .len(),
+        2
+    );
+    assert_eq!(
+        second
+            .links_in("main section:last-of-type .claim-link")
+            .len(),
+        2
+    );
+    // Page links above and below the list, the current page marked.
+    assert_eq!(first.texts("main nav.pagination").len(), 2);
+    assert_eq!(
+        second.attrs("main nav.pagination a[aria-current]", "href"),
+        ["/topics/ai-and-jobs/page/2/", "/topics/ai-and-jobs/page/2/"]
+    );
+    assert_eq!(
+        second.attrs("main nav.pagination a[rel=prev]", "href")[0],
+        "/topics/ai-and-jobs/"
+    );
+    // The disputes stay whole on the first page only.
+    assert!(!first.texts("main .dispute").is_empty());
+    assert!(second.texts("main .dispute").is_empty());
+    // Speakers and sources too; the feeds list every claim as before.
+    assert!(out.has_page("speakers/ada-lee/page/2/"));
+    assert!(out.has_page("sources/acme-report-2024/page/2/"));
+    let feed = std::fs::read_to_string(out.file_of("topics/ai-and-jobs/feed.xml")).unwrap();
+    assert_eq!(feed.matches("<entry>").count(), 5, "{feed}");
+    let sitemap = std::fs::read_to_string(out.file_of("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>/topics/ai-and-jobs/page/3/</loc>"));
+    out.assert_links_resolve("/");
+}

@@ -32,6 +32,10 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("date", "Date", "日期"),
     ("mentioned_in", "Mentioned in", "提到本页的条目"),
     ("moved", "Moved", "已移动"),
+    ("page_n", "page {n}", "第 {n} 页"),
+    ("list_pages", "Pages of this list", "本列表的分页"),
+    ("top", "top", "顶部"),
+    ("bottom", "bottom", "底部"),
     ("moved_to", "This page has moved to", "此页已移至"),
     ("reported", "reported", "报道于"),
     (

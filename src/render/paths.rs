@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use super::search;
 use super::templates::ASSETS;
 use super::views::{
-    TimelinePages, claim_path, page_path, record_path, source_path, speaker_path, timeline_path,
-    topic_path,
+    TimelinePages, claim_path, list_path, page_path, record_path, source_path, speaker_path,
+    timeline_path, topic_path,
 };
 
 /// The file of redirects hosts such as Netlify and Cloudflare Pages read.
@@ -60,6 +60,34 @@ pub fn page_paths(graph: &Graph, config: &Config) -> BTreeSet<String> {
     pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
     pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
     pages.extend(graph.pages.iter().map(|p| page(page_path(&p.id))));
+    // The later pages of lists split over pages.
+    let lists = graph
+        .speakers
+        .iter()
+        .zip(&graph.by_speaker)
+        .map(|(s, c)| (speaker_path(&s.id), c.len()))
+        .chain(
+            graph
+                .sources
+                .iter()
+                .zip(&graph.by_source)
+                .map(|(s, c)| (source_path(&s.id), c.len())),
+        )
+        .chain(
+            graph
+                .topics
+                .iter()
+                .zip(&graph.by_topic)
+                .map(|(t, c)| (topic_path(&t.id), c.len())),
+        );
+    for (path, claims) in lists {
+        let count = TimelinePages {
+            size: config.list_page_size,
+            claims,
+        }
+        .count();
+        pages.extend((2..=count).map(|n| page(list_path(&path, n))));
+    }
     pages.extend(
         graph
             .redirects()

@@ -174,23 +174,27 @@ pub(super) fn publish_files(
             lastmod: Some(changed(i)),
         });
     }
+    // A list split over pages: each page, dated by its own claims.
+    let mut lists = |path: String, claims: &[usize]| {
+        let pages = views::TimelinePages {
+            size: config.list_page_size,
+            claims: claims.len(),
+        };
+        for n in 1..=pages.count() {
+            entries.push(SitemapEntry {
+                path: views::list_path(&path, n),
+                lastmod: newest(&claims[pages.claims_on(n)]),
+            });
+        }
+    };
     for (k, s) in graph.speakers.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: speaker_path(&s.id),
-            lastmod: newest(&graph.by_speaker[k]),
-        });
+        lists(speaker_path(&s.id), &graph.by_speaker[k]);
     }
     for (k, s) in graph.sources.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: source_path(&s.id),
-            lastmod: newest(&graph.by_source[k]),
-        });
+        lists(source_path(&s.id), &graph.by_source[k]);
     }
     for (k, t) in graph.topics.iter().enumerate() {
-        entries.push(SitemapEntry {
-            path: topic_path(&t.id),
-            lastmod: newest(&graph.by_topic[k]),
-        });
+        lists(topic_path(&t.id), &graph.by_topic[k]);
     }
     let redirects = graph.redirects();
     if !redirects.is_empty() {

@@ -42,6 +42,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/partials/chart.html"),
     ),
     (
+        "partials/pagination.html",
+        include_str!("../../templates/partials/pagination.html"),
+    ),
+    (
         "partials/mentioned-in.html",
         include_str!("../../templates/partials/mentioned-in.html"),
     ),

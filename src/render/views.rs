@@ -151,6 +151,16 @@ pub fn page_path(id: &str) -> String {
     format!("{id}/")
 }
 
+/// Page `n` (from 1) of a page that lists claims (`topics/x/`, then
+/// `topics/x/page/2/`, ...).
+pub fn list_path(path: &str, n: usize) -> String {
+    if n <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}page/{n}/")
+    }
+}
+
 /// The page of a record of any kind, below the base.
 pub fn record_path(kind: FileKind, id: &str) -> String {
     match kind {

@@ -16,7 +16,7 @@ impl PageBuilder<'_> {
         self.page("speakers.html", "speakers/index.html".into(), meta, cx)
     }
 
-    pub(super) fn speaker(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    pub(super) fn speaker(&self, i: usize) -> Vec<Result<OutputFile, Diagnostic>> {
         let g = self.graph;
         let speaker = &g.speakers[i];
         let claims = &g.by_speaker[i];
@@ -66,7 +66,6 @@ impl PageBuilder<'_> {
             "mentioned_in",
             &self.view_cx.mentioned_in(FileKind::Speaker, &speaker.id),
         );
-        cx.insert_value("claims", self.claim_list(claims));
         cx.insert_value("predictions", self.claim_list(&predictions));
         cx.insert("record", &record);
         cx.insert("members", &members);
@@ -91,11 +90,13 @@ impl PageBuilder<'_> {
             )),
             ..meta
         };
-        self.page(
+        self.paged(
             "speaker.html",
-            format!("{}index.html", speaker_path(&speaker.id)),
+            &speaker_path(&speaker.id),
             meta,
             cx,
+            claims,
+            &|_, _, _| {},
         )
     }
 
@@ -112,7 +113,7 @@ impl PageBuilder<'_> {
         self.page("sources.html", "sources/index.html".into(), meta, cx)
     }
 
-    pub(super) fn source(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    pub(super) fn source(&self, i: usize) -> Vec<Result<OutputFile, Diagnostic>> {
         let source = &self.graph.sources[i];
         let mut cx = Context::new();
         cx.insert("source", &self.views.sources[i]);
@@ -126,7 +127,7 @@ impl PageBuilder<'_> {
             "mentioned_in",
             &self.view_cx.mentioned_in(FileKind::Source, &source.id),
         );
-        cx.insert_value("claims", self.claim_list(&self.graph.by_source[i]));
+
         let meta = self.meta(
             source.title.clone(),
             source_path(&source.id),
@@ -134,11 +135,13 @@ impl PageBuilder<'_> {
             source.outlet.clone().unwrap_or_default(),
             vec![(self.t("sources").into(), "sources/".into())],
         );
-        self.page(
+        self.paged(
             "source.html",
-            format!("{}index.html", source_path(&source.id)),
+            &source_path(&source.id),
             meta,
             cx,
+            &self.graph.by_source[i],
+            &|_, _, _| {},
         )
     }
 
@@ -155,7 +158,7 @@ impl PageBuilder<'_> {
         self.page("topics.html", "topics/index.html".into(), meta, cx)
     }
 
-    pub(super) fn topic(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    pub(super) fn topic(&self, i: usize) -> Vec<Result<OutputFile, Diagnostic>> {
         let g = self.graph;
         let topic = &g.topics[i];
         let claims = &g.by_topic[i];
@@ -222,21 +225,29 @@ impl PageBuilder<'_> {
             label: &'static str,
             claims: Value,
         }
-        let by_kind: Vec<KindGroup> = crate::parse::claim::CLAIM_KINDS
-            .iter()
-            .filter_map(|kind| {
-                let list: Vec<usize> = claims
-                    .iter()
-                    .copied()
-                    .filter(|&c| g.claims[c].kind == *kind)
-                    .collect();
-                (!list.is_empty()).then(|| KindGroup {
-                    kind,
-                    label: self.view_cx.kind_label(kind),
-                    claims: self.claim_list(&list),
+        // A page's claims by kind; the disputes stay whole on the first.
+        let fill = |cx: &mut Context, n: usize, here: &[usize]| {
+            let by_kind: Vec<KindGroup> = crate::parse::claim::CLAIM_KINDS
+                .iter()
+                .filter_map(|kind| {
+                    let list: Vec<usize> = here
+                        .iter()
+                        .copied()
+                        .filter(|&c| g.claims[c].kind == *kind)
+                        .collect();
+                    (!list.is_empty()).then(|| KindGroup {
+                        kind,
+                        label: self.view_cx.kind_label(kind),
+                        claims: self.claim_list(&list),
+                    })
                 })
-            })
-            .collect();
+                .collect();
+            cx.insert("by_kind", &by_kind);
+            if n > 1 {
+                cx.insert("positions", &Vec::<Position>::new());
+                cx.insert("disputes", &Vec::<Dispute>::new());
+            }
+        };
         let mut cx = Context::new();
         cx.insert("topic", &self.views.topics[i]);
         cx.insert(
@@ -249,8 +260,6 @@ impl PageBuilder<'_> {
         );
         cx.insert("positions", &positions);
         cx.insert("disputes", &disputes);
-        cx.insert("by_kind", &by_kind);
-        cx.insert_value("claims", self.claim_list(claims));
         let meta = self.meta(
             topic.title.clone(),
             topic_path(&topic.id),
@@ -262,11 +271,13 @@ impl PageBuilder<'_> {
             feed: Some(format!("{}{}feed.xml", self.base(), topic_path(&topic.id))),
             ..meta
         };
-        self.page(
+        self.paged(
             "topic.html",
-            format!("{}index.html", topic_path(&topic.id)),
+            &topic_path(&topic.id),
             meta,
             cx,
+            claims,
+            &fill,
         )
     }
 }

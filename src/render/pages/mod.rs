@@ -45,6 +45,23 @@ pub struct PageMeta {
     pub feed: Option<String>,
 }
 
+/// `pagination` on a page that lists claims over several pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListPagination {
+    pub current: usize,
+    pub total: usize,
+    pub pages: Vec<ListPageLink>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListPageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Crumb {
     pub name: String,
@@ -185,11 +202,17 @@ impl PageBuilder<'_> {
         let claims = chosen(only, "claims/", &g.claim_index, g.claims.len());
         claims.into_par_iter().for_each(|i| emit(self.claim(i)));
         let speakers = chosen(only, "speakers/", &g.speaker_index, g.speakers.len());
-        speakers.into_par_iter().for_each(|i| emit(self.speaker(i)));
+        speakers
+            .into_par_iter()
+            .for_each(|i| self.speaker(i).into_iter().for_each(emit));
         let sources = chosen(only, "sources/", &g.source_index, g.sources.len());
-        sources.into_par_iter().for_each(|i| emit(self.source(i)));
+        sources
+            .into_par_iter()
+            .for_each(|i| self.source(i).into_iter().for_each(emit));
         let topics = chosen(only, "topics/", &g.topic_index, g.topics.len());
-        topics.into_par_iter().for_each(|i| emit(self.topic(i)));
+        topics
+            .into_par_iter()
+            .for_each(|i| self.topic(i).into_iter().for_each(emit));
         (0..g.pages.len())
             .into_par_iter()
             .filter(|&i| wanted(page(page_path(&g.pages[i].id))))
@@ -235,6 +258,72 @@ impl PageBuilder<'_> {
             vec![],
         );
         self.page("404.html", "404.html".into(), meta, Context::new())
+    }
+
+    /// A page listing `claims`, split into pages of `list_page_size`
+    /// (`path`, then `path/page/2/`, ...): each gets `cx` with its own
+    /// `claims` and `pagination`, and whatever `fill` adds for page `n`.
+    fn paged(
+        &self,
+        template: &str,
+        path: &str,
+        meta: PageMeta,
+        cx: Context,
+        claims: &[usize],
+        fill: &(dyn Fn(&mut Context, usize, &[usize]) + Sync),
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        let pages = TimelinePages {
+            size: self.config.list_page_size,
+            claims: claims.len(),
+        };
+        let total = pages.count();
+        let url = |k: usize| format!("{}{}", self.base(), list_path(path, k));
+        (1..=total)
+            .map(|n| {
+                let here = &claims[pages.claims_on(n)];
+                let mut cx = cx.clone();
+                cx.insert_value("claims", self.claim_list(here));
+                cx.insert(
+                    "pagination",
+                    &ListPagination {
+                        current: n,
+                        total,
+                        pages: (1..=total)
+                            .map(|k| ListPageLink {
+                                number: k,
+                                url: url(k),
+                                current: k == n,
+                            })
+                            .collect(),
+                        previous: (n > 1).then(|| url(n - 1)),
+                        next: (n < total).then(|| url(n + 1)),
+                    },
+                );
+                fill(&mut cx, n, here);
+                let page_path = list_path(path, n);
+                let meta = if n == 1 {
+                    meta.clone()
+                } else {
+                    PageMeta {
+                        title: format!(
+                            "{}{}{}",
+                            meta.title,
+                            self.t("list_separator"),
+                            self.t("page_n").replace("{n}", &n.to_string())
+                        ),
+                        canonical: self
+                            .config
+                            .absolute_base()
+                            .map(|b| format!("{b}{page_path}")),
+                        url: url(n),
+                        path: page_path.clone(),
+                        jsonld: String::new(),
+                        ..meta.clone()
+                    }
+                };
+                self.page(template, format!("{page_path}index.html"), meta, cx)
+            })
+            .collect()
     }
 
     /// The page at a former id (`aliases`), leading to the record's page.
@@ -315,9 +404,12 @@ fn chosen(
         .take_while(|path| path.starts_with(prefix))
         .filter_map(|path| {
             let id = path.strip_prefix(prefix)?.strip_suffix("/index.html")?;
+            // Any page of a list split over pages renders all of them.
+            let id = id.split_once("/page/").map_or(id, |(id, _)| id);
             index.get(id).copied()
         })
         .collect();
     chosen.sort_unstable();
+    chosen.dedup();
     chosen
 }
