@@ -138,7 +138,9 @@ pub fn check_files(
             .filter_map(parse::Source::archive_ref),
     );
     let content = load::relative(&config.root, &config.content_dir());
-    diagnostics.extend(validate::validate(&files, &records, &archives, &content));
+    diagnostics.extend(validate::validate_for(
+        &files, &records, &archives, &content, drafts,
+    ));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::new(diagnostics));
     }

@@ -80,6 +80,15 @@ enum Command {
         kind: NewKind,
         /// The id: lower-case letters, digits and single hyphens.
         id: String,
+        /// A new claim's speaker (the site's only speaker when left out).
+        #[arg(long, value_name = "ID")]
+        speaker: Option<String>,
+        /// A new claim's source (the site's only source when left out).
+        #[arg(long, value_name = "ID")]
+        source: Option<String>,
+        /// A new claim's topic (the site's only topic when left out).
+        #[arg(long, value_name = "ID")]
+        topic: Option<String>,
     },
 }
 
@@ -224,7 +233,13 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::New { kind, id } => {
+        Command::New {
+            kind,
+            id,
+            speaker,
+            source,
+            topic,
+        } => {
             let kind = match kind {
                 NewKind::Claim => FileKind::Claim,
                 NewKind::Speaker => FileKind::Speaker,
@@ -237,9 +252,33 @@ fn main() -> ExitCode {
                 Err(diagnostics) => return fail(&Failure { diagnostics }, "new"),
             };
             let today = claimbase::today().to_string();
-            match claimbase::scaffold::new_file(&config.content_dir(), kind, &id, &today) {
+            let given = claimbase::scaffold::ClaimRefs {
+                speaker,
+                source,
+                topic,
+            };
+            if kind != FileKind::Claim && given.any() {
+                eprintln!("error: --speaker, --source and --topic are for `new claim` only");
+                return ExitCode::from(2);
+            }
+            let (files, _) = claimbase::load::load_content(&config.root, &config.content_dir());
+            let refs = match given.resolve(&files) {
+                Ok(refs) => refs,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            match claimbase::scaffold::new_file(&config.content_dir(), kind, &id, &today, &refs) {
                 Ok(path) => {
                     println!("Created {}", path.display());
+                    if kind == FileKind::Claim && !refs.missing().is_empty() {
+                        println!(
+                            "It is a draft until you fill in {}: the site has several to choose from, or none yet. \
+                             Then remove `draft: true`.",
+                            refs.missing().join(", ")
+                        );
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

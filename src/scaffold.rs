@@ -5,7 +5,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::load::{FileKind, ID_RULE, is_valid_id, slugify};
+use crate::diagnostics::did_you_mean;
+use crate::load::{FileKind, ID_RULE, InputFile, is_valid_id, slugify};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -47,12 +48,92 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     })
 }
 
+/// The speaker, source and topic a new claim names, as given on the
+/// command line and then as found in the site.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimRefs {
+    pub speaker: Option<String>,
+    pub source: Option<String>,
+    pub topic: Option<String>,
+}
+
+impl ClaimRefs {
+    pub fn any(&self) -> bool {
+        self.speaker.is_some() || self.source.is_some() || self.topic.is_some()
+    }
+
+    /// Checks each id given against the site's `files`, and fills in each
+    /// one left out where the site has exactly one of that kind.
+    pub fn resolve(self, files: &[InputFile]) -> Result<ClaimRefs, String> {
+        let pick = |given: Option<String>, kind: FileKind| -> Result<Option<String>, String> {
+            let mut ids: Vec<&str> = files
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| f.id.as_str())
+                .collect();
+            ids.sort_unstable();
+            match given {
+                Some(id) if ids.contains(&id.as_str()) => Ok(Some(id)),
+                Some(id) => Err(format!(
+                    "no {} with id `{id}`{}",
+                    kind.noun(),
+                    match did_you_mean(&id, ids.iter().copied()) {
+                        s if s.is_empty() => format!(
+                            "; create it first with `claimbase new {} {id}`",
+                            kind.noun()
+                        ),
+                        s => s,
+                    }
+                )),
+                None if ids.len() == 1 => Ok(Some(ids[0].to_string())),
+                None => Ok(None),
+            }
+        };
+        Ok(ClaimRefs {
+            speaker: pick(self.speaker, FileKind::Speaker)?,
+            source: pick(self.source, FileKind::Source)?,
+            topic: pick(self.topic, FileKind::Topic)?,
+        })
+    }
+
+    /// The fields still to fill in.
+    pub fn missing(&self) -> Vec<&'static str> {
+        [
+            ("speaker", &self.speaker),
+            ("source", &self.source),
+            ("topics", &self.topic),
+        ]
+        .into_iter()
+        .filter(|(_, id)| id.is_none())
+        .map(|(field, _)| field)
+        .collect()
+    }
+}
+
 /// The skeleton of a new file of `kind` with id `id`: every required field.
-pub fn skeleton(kind: FileKind, id: &str, today: &str) -> String {
+/// A claim names `refs` where they are known; where one is not, it names a
+/// placeholder and is a draft, so that the site still builds.
+pub fn skeleton(kind: FileKind, id: &str, today: &str, refs: &ClaimRefs) -> String {
     match kind {
-        FileKind::Claim => format!(
-            "---\nclaim: \"One sentence stating the claim.\"\nspeaker: speaker-id\ndate: {today}\nsource:\n  id: source-id\n  locator: \"\"\ntopics: [topic-id]\nkind: opinion\n# quote: \"the speaker's words, verbatim\"\n# translation: \"\"\n---\n\nContext for the claim ({id}).\n"
-        ),
+        FileKind::Claim => {
+            let or = |id: &Option<String>, placeholder: &str| {
+                id.clone().unwrap_or_else(|| placeholder.to_string())
+            };
+            let draft = if refs.missing().is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "# Fill in {}, then remove the next line.\ndraft: true\n",
+                    refs.missing().join(", ")
+                )
+            };
+            format!(
+                "---\nclaim: \"One sentence stating the claim.\"\nspeaker: {}\ndate: {today}\nsource:\n  id: {}\n  locator: \"\"\ntopics: [{}]\nkind: opinion\n{draft}# quote: \"the speaker's words, verbatim\"\n# translation: \"\"\n---\n\nContext for the claim ({id}).\n",
+                or(&refs.speaker, "speaker-id"),
+                or(&refs.source, "source-id"),
+                or(&refs.topic, "topic-id"),
+            )
+        }
         FileKind::Speaker => format!(
             "---\nname: \"{id}\"\nkind: person\n# aliases: []\n# role: \"\"\n# org: organisation-id\n---\n\nA short biography.\n"
         ),
@@ -74,6 +155,7 @@ pub fn new_file(
     kind: FileKind,
     id: &str,
     today: &str,
+    refs: &ClaimRefs,
 ) -> Result<PathBuf, ScaffoldError> {
     if !is_valid_id(id) {
         let s = slugify(id);
@@ -88,7 +170,7 @@ pub fn new_file(
         Some(folder) => content.join(folder).join(format!("{id}.md")),
         None => content.join(format!("{id}.md")),
     };
-    write_new(&path, &skeleton(kind, id, today))?;
+    write_new(&path, &skeleton(kind, id, today, refs))?;
     Ok(path)
 }
 
@@ -101,7 +183,7 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
     {
         return Err(ScaffoldError::NotEmpty(dir.display().to_string()));
     }
-    let files: [(&str, &str); 6] = [
+    let files: [(&str, &str); 7] = [
         (
             "claimbase.toml",
             "title = \"Claims\"\ndescription = \"Who said what about AI, sourced.\"\nbase_url = \"/\"\nlanguage = \"en\"\n",
@@ -121,6 +203,10 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
         (
             "claims/engine-originates-nothing.md",
             "---\nclaim: The Analytical Engine cannot originate anything; it only does what it is ordered to do.\nspeaker: ada-lovelace\ndate: 1843\nsource:\n  id: notes-1843\n  locator: Note G\ntopics: [machine-creativity]\nkind: opinion\nquote: \"The Analytical Engine has no pretensions whatever to originate any thing.\"\n---\n\nAn early statement of the limits of machines.\n",
+        ),
+        (
+            "claims/_pages/about.md",
+            "---\ntitle: About\nmenu: 1\n---\n\nWhat this site collects, and how each claim is sourced. Start with [](@claim/engine-originates-nothing).\n",
         ),
         (".gitignore", "/output/\n"),
     ];

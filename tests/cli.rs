@@ -5,7 +5,7 @@ mod common;
 use common::{empty_site, fixture, run_in};
 
 /// The fields FORMAT.md requires of each kind of file.
-const REQUIRED: [(&str, &str, &[&str]); 4] = [
+const REQUIRED: [(&str, &str, &[&str]); 5] = [
     (
         "claim",
         "claims/x.md",
@@ -14,6 +14,7 @@ const REQUIRED: [(&str, &str, &[&str]); 4] = [
     ("speaker", "claims/_speakers/x.md", &["name"]),
     ("source", "claims/_sources/x.md", &["title"]),
     ("topic", "claims/_topics/x.md", &["title"]),
+    ("page", "claims/_pages/x.md", &["title"]),
 ];
 
 /// The top-level keys of a file's YAML front matter.
@@ -38,6 +39,7 @@ fn init_makes_a_site_that_builds_cleanly() {
         "claims/_speakers",
         "claims/_sources",
         "claims/_topics",
+        "claims/_pages/about.md",
     ] {
         assert!(dir.join(file).exists(), "init did not write {file}");
     }
@@ -192,4 +194,76 @@ fn an_invalid_base_url_option_is_an_error() {
     );
     run.assert_stderr_contains("not a valid base_url");
     assert!(!site.path("output").exists());
+}
+
+/// The first ten minutes: a new site, a new claim, a build, all green.
+#[test]
+fn a_claim_made_with_new_in_a_new_site_builds() {
+    let site = empty_site();
+    let dir = site.scratch("site");
+    run_in(site.root(), &["init", dir.to_str().unwrap()]).assert_code(0);
+    let new = run_in(&dir, &["new", "claim", "my-claim"]);
+    new.assert_code(0);
+    // The site's only speaker, source and topic are filled in.
+    let text = std::fs::read_to_string(dir.join("claims/my-claim.md")).unwrap();
+    assert!(text.contains("\nspeaker: ada-lovelace\n"), "{text}");
+    assert!(text.contains("\n  id: notes-1843\n"), "{text}");
+    assert!(text.contains("\ntopics: [machine-creativity]\n"), "{text}");
+    assert!(!text.contains("draft"), "{text}");
+    run_in(&dir, &["build"]).assert_code(0).assert_no_warnings();
+    assert!(dir.join("output/claims/my-claim/index.html").is_file());
+    assert!(dir.join("output/about/index.html").is_file());
+}
+
+/// With several speakers to choose from and none named, the claim is a
+/// draft that says what to fill in, and the site still builds.
+#[test]
+fn a_new_claim_with_choices_left_is_a_draft_that_says_what_to_fill_in() {
+    let site = fixture("full");
+    let run = site.run(&["new", "claim", "y", "--topic", "compute-cost"]);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("fill in speaker, source"),
+        "{}",
+        run.stdout
+    );
+    let text = site.read("claims/y.md");
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+    assert!(text.contains("\ntopics: [compute-cost]\n"), "{text}");
+    site.run(&["build"]).assert_code(0);
+    assert!(
+        !site.path("output/claims/y").exists(),
+        "a draft is left out"
+    );
+}
+
+#[test]
+fn a_new_claims_speaker_source_and_topic_are_checked() {
+    let site = fixture("full");
+    let run = site.run(&["new", "claim", "z", "--speaker", "ada-le"]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: no speaker with id `ada-le`; did you mean `ada-lee`?"
+    );
+    assert!(!site.path("claims/z.md").exists());
+    let run = site.run(&[
+        "new",
+        "claim",
+        "z",
+        "--speaker",
+        "bo-chen",
+        "--source",
+        "labour-blog",
+        "--topic",
+        "ai-and-jobs",
+    ]);
+    run.assert_code(0);
+    let text = site.read("claims/z.md");
+    assert!(
+        text.contains("\nspeaker: bo-chen\n") && !text.contains("draft"),
+        "{text}"
+    );
+    site.run(&["build"]).assert_code(0);
+    assert!(site.path("output/claims/z/index.html").is_file());
 }
