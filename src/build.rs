@@ -94,7 +94,24 @@ fn check_with(
     let (statics, static_diagnostics) = load::read_static(&config.root, &config.static_dir());
     diagnostics.extend(static_diagnostics);
     let mut checked = check_files(config, files, diagnostics, options.drafts, cache)?;
-    let collisions = render::paths::static_collisions(&statics, &checked.graph, &checked.config);
+    let mut collisions =
+        render::paths::static_collisions(&statics, &checked.graph, &checked.config);
+    let config = &checked.config;
+    if let Some(favicon) = &config.favicon
+        && !statics.iter().any(|f| f.path == *favicon)
+    {
+        collisions.push(
+            Diagnostic::error(
+                config::CONFIG_FILE,
+                config.favicon_pos,
+                format!(
+                    "`favicon` is `{favicon}`, but there is no `{}/{favicon}`",
+                    config.statics.display()
+                ),
+            )
+            .with_help("put the icon in the static folder, or give the path of the one there"),
+        );
+    }
     if !collisions.is_empty() {
         return Err(Failure::new(collisions));
     }

@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "timeline_page_size",
     "static",
     "list_page_size",
+    "favicon",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -50,6 +51,12 @@ pub struct Config {
     /// Claims per page of a topic's, speaker's or source's page; 0 lists
     /// them all on one.
     pub list_page_size: usize,
+    /// The site's icon, a static file's path (`favicon.svg`), linked from
+    /// every page.
+    pub favicon: Option<String>,
+    /// Where `favicon` is set in the file, for an error about it.
+    #[serde(skip)]
+    pub favicon_pos: Pos,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -70,6 +77,8 @@ impl Default for Config {
             timeline_page_size: 500,
             statics: "static".into(),
             list_page_size: 100,
+            favicon: None,
+            favicon_pos: Pos::START,
             root: PathBuf::new(),
         }
     }
@@ -107,7 +116,7 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let text = normalise(text);
-        let config: Config = toml::from_str(&text).map_err(|e| {
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
             let pos = LineIndex::new(&text).pos(e.span().map(|s| s.start).unwrap_or(0));
             let mut message = e.message().trim().to_string();
             if let Some(field) = message
@@ -124,6 +133,9 @@ impl Config {
                     .with_help(format!("the settings are: {}", KEYS.join(", "))),
             ]
         })?;
+        if config.favicon.is_some() {
+            config.favicon_pos = find_key(&text, "favicon");
+        }
         let mut errors = Vec::new();
         if !matches!(config.language.as_str(), "en" | "zh") {
             let pos = find_key(&text, "language");

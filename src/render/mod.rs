@@ -285,6 +285,8 @@ struct SiteView {
     counts: Counts,
     /// The pages linked in the header, in `menu` order (then by id).
     menu: Vec<MenuItem>,
+    /// The site's icon, from the host root.
+    favicon: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -339,6 +341,10 @@ impl SiteView {
                 topics: graph.topics.len(),
             },
             menu: menu(config, graph),
+            favicon: config
+                .favicon
+                .as_ref()
+                .map(|f| format!("{}{}", config.base_path(), f.trim_start_matches('/'))),
         }
     }
 }
