@@ -3,6 +3,7 @@
 //! `serve` and `watch` run the same stages through these functions.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
@@ -133,7 +134,11 @@ pub fn check_files(
         return Err(Failure::new(diagnostics));
     }
     diagnostics::sort(&mut diagnostics);
-    let graph = graph::link(records, drafts);
+    let mut graph = graph::link(records, drafts);
+    graph.archives = archives
+        .into_iter()
+        .filter_map(|(id, text)| Some((id, Arc::from(text.ok()?))))
+        .collect();
     Ok(Checked {
         config,
         files,

@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "unsafe_html",
     "search",
     "timeline_page_size",
+    "archive_publish",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -41,6 +42,8 @@ pub struct Config {
     /// Claims per page of the timeline (`/timeline/`, then
     /// `/timeline/page/2/`, ...); 0 puts every claim on one page.
     pub timeline_page_size: usize,
+    /// How much of the sources' archived texts the site publishes.
+    pub archive_publish: ArchivePublish,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -59,9 +62,26 @@ impl Default for Config {
             unsafe_html: false,
             search: true,
             timeline_page_size: 500,
+            archive_publish: ArchivePublish::Context,
             root: PathBuf::new(),
         }
     }
+}
+
+/// How much of a source's archived text is published (`archive_publish`).
+/// The whole text is always read, to check every quote against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchivePublish {
+    /// The paragraphs that hold a quote, on each claim page and on the
+    /// source's text page; the default, because quoting a passage to show
+    /// where a quote comes from is what the right of quotation allows, and
+    /// republishing a whole article is not.
+    Context,
+    /// Every paragraph, for texts the site may republish.
+    Full,
+    /// Nothing: no context on claim pages and no text pages.
+    None,
 }
 
 impl Config {

@@ -75,6 +75,9 @@ pub struct Graph {
     pub by_topic: Vec<Vec<usize>>,
     /// The people who speak for each organisation.
     pub members: Vec<Vec<usize>>,
+    /// The archived text of each source that has one, by source id, so
+    /// that pages can show every quote in its place (read by `load`).
+    pub archives: HashMap<String, Arc<str>>,
 }
 
 fn index_of<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
@@ -197,6 +200,7 @@ pub fn link(records: Records, drafts: bool) -> Graph {
         by_source,
         by_topic,
         members,
+        archives: HashMap::new(),
     }
 }
 

@@ -121,9 +121,16 @@ pub struct ClaimView {
     pub speakers_full: Vec<SpeakerSummary>,
     pub source_full: SourceSummary,
     pub locator: Option<String>,
+    /// `locator` as a place a reader can find ("section 3" for `三`).
+    pub locator_display: Option<String>,
     pub origin: Option<SourceSummary>,
     pub quote: Option<String>,
     pub quote_lang: Option<String>,
+    /// The quote is the source's words for what was said, not the
+    /// speaker's own (`quote_reported`, or inferred from `origin`).
+    pub quote_reported: bool,
+    /// The paragraphs of the source's archived text that hold the quote.
+    pub context: Option<super::archive::QuoteContext>,
     pub translation: Option<String>,
     pub resolves: Option<DateView>,
     pub updated: Option<DateView>,

@@ -115,6 +115,13 @@ impl PageBuilder<'_> {
             &render_markdown(&source.body, self.config.unsafe_html),
         );
         cx.insert_value("claims", self.claim_list(&self.graph.by_source[i]));
+        // The text page is made only where the site publishes archives.
+        if self.config.archive_publish != crate::config::ArchivePublish::None
+            && self.graph.archives.contains_key(&source.id)
+        {
+            let path = crate::render::archive::source_text_path(&source.id);
+            cx.insert("text_url", &format!("{}{path}", self.base()));
+        }
         let meta = self.meta(
             source.title.clone(),
             source_path(&source.id),

@@ -23,6 +23,7 @@ use crate::write::OutputFile;
 
 mod claim;
 mod entity;
+mod source_text;
 mod timeline;
 
 /// What every page knows about itself.
@@ -188,6 +189,12 @@ impl PageBuilder<'_> {
         speakers.into_par_iter().for_each(|i| emit(self.speaker(i)));
         let sources = chosen(only, "sources/", &g.source_index, g.sources.len());
         sources.into_par_iter().for_each(|i| emit(self.source(i)));
+        let texts = source_text::chosen_texts(only, g);
+        texts.into_par_iter().for_each(|i| {
+            if let Some(page) = self.source_text(i) {
+                emit(page);
+            }
+        });
         let topics = chosen(only, "topics/", &g.topic_index, g.topics.len());
         topics.into_par_iter().for_each(|i| emit(self.topic(i)));
     }
