@@ -19,19 +19,44 @@ use crate::graph::Graph;
 /// in parts ("……") has a range per part.
 pub type QuoteSpots = BTreeMap<usize, Vec<Range<usize>>>;
 
-/// The paragraphs of an archived text: its non-blank lines, trimmed. The
-/// archives are plain text with a paragraph to a line; a blank line
-/// between paragraphs changes nothing.
-pub fn paragraphs(text: &str) -> Vec<&str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect()
+/// The paragraphs of an archived text. A text with blank lines has its
+/// paragraphs between them, their lines joined (without a space where
+/// Chinese or Japanese text was wrapped); a text without has a paragraph to
+/// a line, as copies of articles often do.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(0);
+    let last = lines.iter().rposition(|l| !l.is_empty()).unwrap_or(0);
+    let blank_lines = lines[first..=last.max(first)].iter().any(|l| l.is_empty());
+    if !blank_lines {
+        return lines
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect();
+    }
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in lines {
+        if line.is_empty() {
+            open = false;
+        } else if open && let Some(p) = paragraphs.last_mut() {
+            let wide = |c: Option<char>| c.is_some_and(|c| c as u32 >= 0x2e80);
+            if !(wide(p.chars().next_back()) || wide(line.chars().next())) {
+                p.push(' ');
+            }
+            p.push_str(line);
+        } else {
+            paragraphs.push(line.to_string());
+            open = true;
+        }
+    }
+    paragraphs
 }
 
 /// Where `quote` is in `paragraphs`, matched as `validate` checks it:
 /// white space ignored, parts separated by "……" found in order.
-pub fn locate(quote: &str, paragraphs: &[&str]) -> Option<QuoteSpots> {
+pub fn locate(quote: &str, paragraphs: &[String]) -> Option<QuoteSpots> {
     // Every character that is not white space: (paragraph, byte range),
     // and the same characters as one string to search in.
     let mut chars = Vec::new();
@@ -171,7 +196,7 @@ pub fn quote_context(
                     .collect();
                 ParagraphView {
                     number,
-                    html: highlight(paragraphs[number - 1], &marks),
+                    html: highlight(&paragraphs[number - 1], &marks),
                 }
             })
             .collect(),
@@ -282,7 +307,7 @@ mod tests {
 
     #[test]
     fn quotes_are_found_by_paragraph_ignoring_white_space() {
-        let text = "第一段。\n\nAI已经开始替代人类, 但是永远不会。\n人与AI之间的差距\n";
+        let text = "第一段。\nAI已经开始替代人类, 但是永远不会。\n人与AI之间的差距\n";
         let paragraphs = paragraphs(text);
         assert_eq!(paragraphs.len(), 3);
         let spots = locate("AI已经开始替代人类,但是", &paragraphs).unwrap();
@@ -292,6 +317,19 @@ mod tests {
         assert_eq!(spots.keys().copied().collect::<Vec<_>>(), [2, 3]);
         assert_eq!(&paragraphs[2][spots[&3][0].clone()], "人与AI");
         assert!(locate("人与AI……第一段", &paragraphs).is_none());
+    }
+
+    #[test]
+    fn blank_lines_part_paragraphs_and_wrapped_lines_join() {
+        let text = "Title\n\n到2030年,一半的\n工作将被自动化。\n\nBetween 40 and\n60 per cent.\n";
+        assert_eq!(
+            paragraphs(text),
+            [
+                "Title",
+                "到2030年,一半的工作将被自动化。",
+                "Between 40 and 60 per cent."
+            ]
+        );
     }
 
     #[test]

@@ -186,15 +186,24 @@ pub(super) fn publish_files(
             lastmod: newest(&graph.by_source[k]),
         });
     }
+    if config.archive_publish != crate::config::ArchivePublish::None {
+        for (k, s) in graph.sources.iter().enumerate() {
+            if graph.archives.contains_key(&s.id) {
+                entries.push(SitemapEntry {
+                    path: crate::render::archive::source_text_path(&s.id),
+                    lastmod: newest(&graph.by_source[k]),
+                });
+            }
+        }
+    }
     for (k, t) in graph.topics.iter().enumerate() {
         entries.push(SitemapEntry {
             path: topic_path(&t.id),
             lastmod: newest(&graph.by_topic[k]),
         });
     }
-    files.push(OutputFile::new(
-        "sitemap.xml",
-        feed::sitemap(config, &entries),
-    ));
+    if let Some(sitemap) = feed::sitemap(config, &entries) {
+        files.push(OutputFile::new("sitemap.xml", sitemap));
+    }
     files
 }

@@ -50,6 +50,8 @@ pub struct ClaimSummary {
     pub kind_label: &'static str,
     pub status: &'static str,
     pub status_label: &'static str,
+    /// What the status means, for the badge's tooltip.
+    pub status_note: &'static str,
     pub overdue: bool,
     pub draft: bool,
     pub speakers: Vec<Ref>,
@@ -275,6 +277,7 @@ impl ViewContext<'_> {
             kind_label: self.kind_label(claim.kind),
             status: claim.status,
             status_label: tr(self.language, &format!("status_{}", claim.status)),
+            status_note: tr(self.language, &format!("status_{}_note", claim.status)),
             overdue: self.is_overdue(claim),
             draft: claim.draft,
             speakers: claim

@@ -5,6 +5,30 @@ use crate::render::archive::quote_context;
 use crate::render::i18n::format_locator;
 
 impl PageBuilder<'_> {
+    /// What a link preview says of a claim, besides its title: who said
+    /// it, when, its status and where it is recorded.
+    fn description(&self, view: &ClaimView) -> String {
+        let colon = self.t("colon");
+        let c = &view.summary;
+        let names: Vec<&str> = c.speakers.iter().map(|s| s.name.as_str()).collect();
+        let mut date = c.date.display.clone();
+        if c.reported {
+            date = format!("{} {date}", self.t("reported"));
+        }
+        let mut status = c.status_label.to_string();
+        if c.overdue {
+            status = format!("{status}{}{}", self.t("list_separator"), self.t("overdue"));
+        }
+        [
+            ("said_by", names.join(self.t("list_separator"))),
+            ("date", date),
+            ("status", status),
+            ("source", view.source_full.title.clone()),
+        ]
+        .map(|(key, value)| format!("{}{colon}{value}", self.t(key)))
+        .join(" · ")
+    }
+
     pub(super) fn claim(&self, i: usize) -> Result<OutputFile, Diagnostic> {
         let g = self.graph;
         let claim = &g.claims[i];
@@ -63,9 +87,9 @@ impl PageBuilder<'_> {
             origin: claim.origin.as_ref().and_then(|o| source_view(&o.value)),
             quote: claim.quote.as_ref().map(|q| q.value.clone()),
             quote_reported: claim.quote.is_some()
-                && claim
-                    .quote_reported
-                    .unwrap_or_else(|| origin_lang.is_some_and(|l| Some(l) != quote_lang.as_deref())),
+                && claim.quote_reported.unwrap_or_else(|| {
+                    origin_lang.is_some_and(|l| Some(l) != quote_lang.as_deref())
+                }),
             context: claim.quote.as_ref().and_then(|q| {
                 quote_context(
                     g,
@@ -111,7 +135,7 @@ impl PageBuilder<'_> {
             claim.claim.clone(),
             claim_path(&claim.id),
             "claims",
-            claim.claim.clone(),
+            self.description(&view),
             crumbs,
         );
         let jsonld = crate::render::structured::claim_page(

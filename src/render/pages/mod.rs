@@ -203,6 +203,7 @@ impl PageBuilder<'_> {
         let newest: Vec<usize> = newest_on_home(self.graph.claims.len()).rev().collect();
         let mut cx = Context::new();
         cx.insert_value("newest", self.claim_list(&newest));
+        cx.insert_value("due", self.claim_list(&self.due_predictions()));
         cx.insert("topics", &self.views.topics);
         cx.insert("chart", &self.charts[0]);
         let meta = self.meta(
@@ -223,6 +224,27 @@ impl PageBuilder<'_> {
             ..meta
         };
         self.page("index.html", "index.html".into(), meta, cx)
+    }
+
+    /// Open predictions that can be judged by a year from today, or are
+    /// overdue, soonest first: what the home page asks readers to check.
+    fn due_predictions(&self) -> Vec<usize> {
+        let today = self.view_cx.today;
+        let horizon = crate::parse::PartialDate {
+            year: today.year + 1,
+            ..today
+        };
+        let mut due: Vec<(crate::parse::PartialDate, usize)> = self
+            .graph
+            .claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == "prediction" && c.status == "open")
+            .filter_map(|(i, c)| Some((c.resolves?, i)))
+            .filter(|(r, _)| r.first_day() <= horizon.last_day().first_day())
+            .collect();
+        due.sort_by(|a, b| (a.0.first_day(), a.1).cmp(&(b.0.first_day(), b.1)));
+        due.into_iter().map(|(_, i)| i).collect()
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {

@@ -17,7 +17,12 @@ impl PageBuilder<'_> {
             "complete",
             &(self.config.archive_publish == crate::config::ArchivePublish::Full),
         );
-        let title = format!("{}{}{}", self.t("archived_text"), self.t("colon"), source.title);
+        let title = format!(
+            "{}{}{}",
+            self.t("archived_text"),
+            self.t("colon"),
+            source.title
+        );
         let meta = self.meta(
             title,
             source_text_path(&source.id),
