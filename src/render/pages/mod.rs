@@ -243,7 +243,7 @@ impl PageBuilder<'_> {
             .filter_map(|(i, c)| Some((c.resolves?, i)))
             .filter(|(r, _)| r.first_day() <= horizon.last_day().first_day())
             .collect();
-        due.sort_by(|a, b| (a.0.first_day(), a.1).cmp(&(b.0.first_day(), b.1)));
+        due.sort_by_key(|a| (a.0.first_day(), a.1));
         due.into_iter().map(|(_, i)| i).collect()
     }
 
