@@ -41,7 +41,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("locator", "Where", "位置"),
     ("og_locale", "en_GB", "zh_CN"),
     ("locator_opening", "the opening", "导语"),
-    ("in_context", "In context", "上下文"),
+    ("in_context", "The quote in its source", "原话在原文中"),
     ("in_the_source", "in the source", "在原文中查看"),
     ("paragraph", "Paragraph", "段落"),
     (

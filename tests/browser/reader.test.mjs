@@ -19,7 +19,7 @@ test("a claim shows its quote in context and links to it in the source, which li
   const page = await browser.newPage();
   await page.goto(server.url + SUTSKEVER);
   const context = page.locator("section.in-context");
-  assert.equal(await context.locator("h2").textContent(), "In context");
+  assert.equal(await context.locator("h2").textContent(), "The quote in its source");
   assert.deepEqual(await context.locator("mark").allTextContents(), [QUOTE]);
   const paragraph = await context.locator(".archived p").textContent();
   assert.ok(paragraph.includes("Ilya Sutskever在NeurIPS 2024大会上宣告"), paragraph);
