@@ -3,6 +3,7 @@
 //! `serve` and `watch` run the same stages through these functions.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
@@ -38,6 +39,9 @@ pub struct Report {
     pub written: usize,
     pub unchanged: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Advice on publishing the site, printed once after the summary: not
+    /// a problem with the content, so not a warning of any file.
+    pub notes: Vec<String>,
     pub elapsed: Duration,
     /// Time per stage, for `build --timings`.
     pub stages: Vec<(&'static str, Duration)>,
@@ -162,7 +166,11 @@ pub fn check_files(
         return Err(Failure::new(diagnostics));
     }
     diagnostics::sort(&mut diagnostics);
-    let graph = graph::link(records, drafts);
+    let mut graph = graph::link(records, drafts);
+    graph.archives = archives
+        .into_iter()
+        .filter_map(|(id, text)| Some((id, Arc::from(text.ok()?))))
+        .collect();
     Ok(Checked {
         config,
         files,
@@ -227,9 +235,23 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         written: stats.written,
         unchanged: stats.unchanged,
         warnings: checked.warnings,
+        notes: publishing_notes(config),
         elapsed: start.elapsed(),
         stages,
     })
+}
+
+/// What a built site will lack where it is published: without an absolute
+/// `base_url` there is no sitemap (its addresses must be absolute), no
+/// sitemap line in robots.txt and no canonical links or `og:url`.
+fn publishing_notes(config: &Config) -> Vec<String> {
+    if config.absolute_base().is_some() {
+        return Vec::new();
+    }
+    vec![format!(
+        "base_url `{}` is not a full address, so the site has no sitemap.xml, no sitemap in robots.txt and no canonical links; set base_url (or pass --base-url) to the address it is published at, such as `https://example.org/ai-claims/`",
+        config.base_url
+    )]
 }
 
 /// The built-in theme with the site's own templates in place.

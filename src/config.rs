@@ -23,6 +23,7 @@ const KEYS: &[&str] = &[
     "static",
     "list_page_size",
     "favicon",
+    "archive_publish",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -57,6 +58,8 @@ pub struct Config {
     /// Where `favicon` is set in the file, for an error about it.
     #[serde(skip)]
     pub favicon_pos: Pos,
+    /// How much of the sources' archived texts the site publishes.
+    pub archive_publish: ArchivePublish,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -79,9 +82,26 @@ impl Default for Config {
             list_page_size: 100,
             favicon: None,
             favicon_pos: Pos::START,
+            archive_publish: ArchivePublish::Context,
             root: PathBuf::new(),
         }
     }
+}
+
+/// How much of a source's archived text is published (`archive_publish`).
+/// The whole text is always read, to check every quote against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchivePublish {
+    /// The paragraphs that hold a quote, on each claim page and on the
+    /// source's text page; the default, because quoting a passage to show
+    /// where a quote comes from is what the right of quotation allows, and
+    /// republishing a whole article is not.
+    Context,
+    /// Every paragraph, for texts the site may republish.
+    Full,
+    /// Nothing: no context on claim pages and no text pages.
+    None,
 }
 
 impl Config {

@@ -88,6 +88,9 @@ pub struct Graph {
     /// The records whose bodies link to each record ("Mentioned in"), in
     /// kind and then page order.
     pub mentioned_by: HashMap<RecordRef, Vec<RecordRef>>,
+    /// The archived text of each source that has one, by source id, so
+    /// that pages can show every quote in its place (read by `load`).
+    pub archives: HashMap<String, Arc<str>>,
 }
 
 impl Graph {
@@ -342,6 +345,7 @@ pub fn link(records: Records, drafts: bool) -> Graph {
         members,
         mentions: HashMap::new(),
         mentioned_by: HashMap::new(),
+        archives: HashMap::new(),
     };
     graph.link_mentions();
     graph

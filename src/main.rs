@@ -155,6 +155,9 @@ fn main() -> ExitCode {
                         }
                     }
                     println!("{}", summary(&report));
+                    for note in &report.notes {
+                        eprintln!("note: {note}");
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(failure) => fail(&failure, "build"),

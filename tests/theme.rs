@@ -102,7 +102,10 @@ fn a_chinese_site_speaks_chinese_everywhere() {
         ]
     );
     half.assert_text("预测").assert_text("待定");
-    assert_eq!(half.texts("main h2"), ["数据", "背景", "相关观点"]);
+    assert_eq!(
+        half.texts("main h2"),
+        ["原话在原文中", "数据", "背景", "相关观点"]
+    );
     assert_eq!(
         half.texts("nav.breadcrumbs a"),
         ["首页", "话题", "AI and jobs"]

@@ -15,6 +15,7 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "quote",
     "quote_lang",
     "translation",
+    "quote_reported",
     "origin",
     "status",
     "resolves",
@@ -52,6 +53,10 @@ pub struct Claim {
     pub quote: Option<Spanned<String>>,
     pub quote_lang: Option<String>,
     pub translation: Option<String>,
+    /// `quote_reported`: whether `quote` is the source's rendering of what
+    /// was said rather than the speaker's own words; when left out, the
+    /// render infers it from `origin` (see the user guide).
+    pub quote_reported: Option<bool>,
     pub origin: Option<Spanned<String>>,
     pub status: &'static str,
     pub resolves: Option<PartialDate>,
@@ -119,6 +124,7 @@ pub fn parse_claim(
     let quote = f.string("quote");
     let quote_lang = f.language("quote_lang");
     let translation = f.string("translation").map(|s| s.value);
+    let quote_reported = f.optional_boolean("quote_reported");
     let origin = f.string("origin");
     let status = f.choice("status", STATUSES, "open");
     let resolves = f.date("resolves").map(|d| d.value);
@@ -148,6 +154,7 @@ pub fn parse_claim(
         quote,
         quote_lang,
         translation,
+        quote_reported,
         origin,
         status,
         resolves,

@@ -282,14 +282,18 @@ impl<'a> Fields<'a> {
     }
 
     pub fn boolean(&mut self, name: &str) -> bool {
-        let Some(node) = self.get(name) else {
-            return false;
-        };
+        self.optional_boolean(name).unwrap_or(false)
+    }
+
+    /// A boolean field that may be left out, where leaving it out means
+    /// something other than `false`.
+    pub fn optional_boolean(&mut self, name: &str) -> Option<bool> {
+        let node = self.get(name)?;
         match node.value {
-            Value::Bool(b) => b,
+            Value::Bool(b) => Some(b),
             _ => {
                 self.wrong_type(name, node, "true or false");
-                false
+                None
             }
         }
     }

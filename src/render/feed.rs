@@ -170,8 +170,10 @@ pub struct SitemapEntry {
     pub lastmod: Option<PartialDate>,
 }
 
-pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Vec<u8> {
-    let base = config.absolute_base().unwrap_or_else(|| config.base_path());
+/// The sitemap, whose addresses must be absolute: none without an
+/// absolute `base_url`.
+pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Option<Vec<u8>> {
+    let base = config.absolute_base()?;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -187,12 +189,16 @@ pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Vec<u8> {
         xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
-    xml.into_bytes()
+    Some(xml.into_bytes())
 }
 
+/// robots.txt, naming the sitemap when there is one.
 pub fn robots(config: &Config) -> Vec<u8> {
-    let base = config.absolute_base().unwrap_or_else(|| config.base_path());
-    format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes()
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = config.absolute_base() {
+        let _ = writeln!(robots, "Sitemap: {base}sitemap.xml");
+    }
+    robots.into_bytes()
 }
 
 #[cfg(test)]

@@ -46,6 +46,33 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("source", "Source", "来源"),
     ("origin", "First said in", "最初出处"),
     ("locator", "Where", "位置"),
+    ("og_locale", "en_GB", "zh_CN"),
+    ("locator_opening", "the opening", "导语"),
+    ("in_context", "The quote in its source", "原话在原文中"),
+    ("in_the_source", "in the source", "在原文中查看"),
+    ("paragraph", "Paragraph", "段落"),
+    (
+        "quote_reported",
+        "Reported: the source's words for what was said, not the speaker's own",
+        "转述:来源对发言内容的表述,并非发言者原话",
+    ),
+    ("archived_text", "Archived text", "存档原文"),
+    (
+        "archived_text_note",
+        "The copy of the source kept by this site, against which every quote is checked. Quoted words are highlighted, each followed by a link to its claim.",
+        "本站保存的来源副本,每条原话都与之核对。被引用的文字以高亮显示,后附指向相应观点的链接。",
+    ),
+    (
+        "archived_text_context_note",
+        "Only the paragraphs that hold a quote are shown here; [...] marks what is left out.",
+        "此处仅显示包含原话的段落;[……]表示略去的部分。",
+    ),
+    ("omitted", "[...]", "[……]"),
+    (
+        "quoted_claims",
+        "Claims quoted from this text",
+        "引自本文的观点",
+    ),
     ("kind", "Kind", "类型"),
     ("status", "Status", "状态"),
     ("figures", "Figures", "数据"),
@@ -178,6 +205,48 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("kind_statistic", "Statistic", "数据"),
     ("kind_announcement", "Announcement", "宣布"),
     ("status_open", "Open", "待定"),
+    (
+        "status_open_note",
+        "Open: not yet judged against what happened.",
+        "待定:尚未根据实际情况作出判定。",
+    ),
+    (
+        "status_confirmed_note",
+        "Confirmed: what happened bears it out.",
+        "已证实:实际情况证明其成立。",
+    ),
+    (
+        "status_refuted_note",
+        "Refuted: what happened shows it wrong.",
+        "已证伪:实际情况证明其不成立。",
+    ),
+    (
+        "status_mixed_note",
+        "Mixed: partly borne out, partly not.",
+        "部分成立:部分得到证实,部分没有。",
+    ),
+    (
+        "status_unverifiable_note",
+        "Unverifiable: it cannot be checked against what happened.",
+        "无法核实:无法根据实际情况加以核对。",
+    ),
+    (
+        "overdue_note",
+        "Overdue: the date by which this prediction can be judged has passed, and no verdict is recorded yet.",
+        "已逾期:这一预测的可判定日期已过,但尚未记录判定。",
+    ),
+    ("due_predictions", "Predictions due", "到期的预测"),
+    (
+        "due_predictions_intro",
+        "Open predictions that can be judged within a year, or are already overdue.",
+        "一年内可以判定或已经逾期、尚无定论的预测。",
+    ),
+    (
+        "feed_of_page",
+        "Atom feed of these claims",
+        "这些观点的 Atom 订阅",
+    ),
+    ("data_csv", "Data (CSV)", "数据（CSV）"),
     ("status_confirmed", "Confirmed", "已证实"),
     ("status_refuted", "Refuted", "已证伪"),
     ("status_mixed", "Mixed", "部分成立"),
@@ -241,6 +310,44 @@ pub fn tr_with(language: &str, key: &str, values: &[(&str, &str)]) -> String {
         text = text.replace(&format!("{{{name}}}"), value);
     }
     text
+}
+
+/// A locator as a place a reader can find: a numbered section written as
+/// the source numbers it (`三`, `§3`) becomes `section 3` (`第三部分`), and
+/// `导语` the opening; anything else (`p. 12`, `00:14:32`) is shown as
+/// written.
+pub fn format_locator(locator: &str, language: &str) -> String {
+    let locator = locator.trim();
+    if locator == "导语" {
+        return tr(language, "locator_opening").to_string();
+    }
+    let number = locator
+        .strip_prefix('§')
+        .map(str::trim)
+        .and_then(|n| n.parse::<u32>().ok())
+        .or_else(|| chinese_number(locator));
+    match number {
+        Some(n) if language == "zh" => match chinese_number(locator) {
+            Some(_) => format!("第{locator}部分"),
+            None => format!("第{n}部分"),
+        },
+        Some(n) => format!("section {n}"),
+        None => locator.to_string(),
+    }
+}
+
+/// `一` to `九十九` as a number.
+fn chinese_number(text: &str) -> Option<u32> {
+    let digit = |c: char| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1);
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(10 * digit(*t)?),
+        [t, '十', d] => Some(10 * digit(*t)? + digit(*d)?),
+        _ => None,
+    }
 }
 
 /// A date at its precision, as a reader of the interface language writes
@@ -310,6 +417,17 @@ mod tests {
         assert_eq!(script_lang("Ilya Sutskever", "en"), None);
         assert_eq!(script_lang("Ilya Sutskever", "zh"), None);
         assert_eq!(script_lang("ソフトバンク", "en"), Some("ja"));
+    }
+
+    #[test]
+    fn locators_read_as_places() {
+        assert_eq!(format_locator("三", "en"), "section 3");
+        assert_eq!(format_locator("十二", "en"), "section 12");
+        assert_eq!(format_locator("三", "zh"), "第三部分");
+        assert_eq!(format_locator("§3", "en"), "section 3");
+        assert_eq!(format_locator("§3", "zh"), "第3部分");
+        assert_eq!(format_locator("导语", "en"), "the opening");
+        assert_eq!(format_locator("p. 12", "en"), "p. 12");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (path and bytes), handed to a [`Sink`] as they are made. Nothing here
 //! touches the disk.
 
+pub mod archive;
 pub mod chart;
 pub mod data;
 pub mod disputes;

@@ -58,6 +58,10 @@ pub fn page_paths(graph: &Graph, config: &Config) -> BTreeSet<String> {
     pages.extend(graph.claims.iter().map(|c| page(claim_path(&c.id))));
     pages.extend(graph.speakers.iter().map(|s| page(speaker_path(&s.id))));
     pages.extend(graph.sources.iter().map(|s| page(source_path(&s.id))));
+    if config.archive_publish != crate::config::ArchivePublish::None {
+        let text = |id: &str| page(crate::render::archive::source_text_path(id));
+        pages.extend(graph.archives.keys().map(|id| text(id)));
+    }
     pages.extend(graph.topics.iter().map(|t| page(topic_path(&t.id))));
     pages.extend(graph.pages.iter().map(|p| page(page_path(&p.id))));
     // The later pages of lists split over pages.

@@ -196,6 +196,16 @@ pub(super) fn publish_files(
     for (k, t) in graph.topics.iter().enumerate() {
         lists(topic_path(&t.id), &graph.by_topic[k]);
     }
+    if config.archive_publish != crate::config::ArchivePublish::None {
+        for (k, s) in graph.sources.iter().enumerate() {
+            if graph.archives.contains_key(&s.id) {
+                entries.push(SitemapEntry {
+                    path: crate::render::archive::source_text_path(&s.id),
+                    lastmod: newest(&graph.by_source[k]),
+                });
+            }
+        }
+    }
     let redirects = graph.redirects();
     if !redirects.is_empty() {
         let base = config.base_path();
@@ -217,9 +227,8 @@ pub(super) fn publish_files(
             lastmod: None,
         });
     }
-    files.push(OutputFile::new(
-        "sitemap.xml",
-        feed::sitemap(config, &entries),
-    ));
+    if let Some(sitemap) = feed::sitemap(config, &entries) {
+        files.push(OutputFile::new("sitemap.xml", sitemap));
+    }
     files
 }

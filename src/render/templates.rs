@@ -20,6 +20,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("speaker.html", include_str!("../../templates/speaker.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     ("source.html", include_str!("../../templates/source.html")),
+    (
+        "source-text.html",
+        include_str!("../../templates/source-text.html"),
+    ),
     ("topics.html", include_str!("../../templates/topics.html")),
     ("topic.html", include_str!("../../templates/topic.html")),
     (

@@ -52,6 +52,8 @@ pub struct ClaimSummary {
     pub kind_label: &'static str,
     pub status: &'static str,
     pub status_label: &'static str,
+    /// What the status means, for the badge's tooltip.
+    pub status_note: &'static str,
     pub overdue: bool,
     pub draft: bool,
     pub speakers: Vec<Ref>,
@@ -123,9 +125,16 @@ pub struct ClaimView {
     pub speakers_full: Vec<SpeakerSummary>,
     pub source_full: SourceSummary,
     pub locator: Option<String>,
+    /// `locator` as a place a reader can find ("section 3" for `三`).
+    pub locator_display: Option<String>,
     pub origin: Option<SourceSummary>,
     pub quote: Option<String>,
     pub quote_lang: Option<String>,
+    /// The quote is the source's words for what was said, not the
+    /// speaker's own (`quote_reported`, or inferred from `origin`).
+    pub quote_reported: bool,
+    /// The paragraphs of the source's archived text that hold the quote.
+    pub context: Option<super::archive::QuoteContext>,
     pub translation: Option<String>,
     pub resolves: Option<DateView>,
     pub updated: Option<DateView>,
@@ -332,6 +341,7 @@ impl ViewContext<'_> {
             kind_label: self.kind_label(claim.kind),
             status: claim.status,
             status_label: tr(self.language, &format!("status_{}", claim.status)),
+            status_note: tr(self.language, &format!("status_{}_note", claim.status)),
             overdue: self.is_overdue(claim),
             draft: claim.draft,
             speakers: claim

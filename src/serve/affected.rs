@@ -229,6 +229,12 @@ fn touch_claim(g: &Graph, i: usize, pages: &mut BTreeSet<String>, shown: &mut BT
         pages.insert(page(speaker_path(&s.value)));
     }
     pages.insert(page(source_path(&claim.source.value)));
+    // The source's text page highlights the claim's quote.
+    if g.archives.contains_key(&claim.source.value) {
+        pages.insert(page(crate::render::archive::source_text_path(
+            &claim.source.value,
+        )));
+    }
     if let Some(origin) = &claim.origin {
         pages.insert(page(source_path(&origin.value)));
     }

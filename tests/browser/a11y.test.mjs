@@ -12,6 +12,7 @@ const axePath = join(repo, "tests/browser/node_modules/axe-core/axe.min.js");
 const pages = [
   ["home", ""],
   ["a claim", "claims/sutskever-pretraining-will-end/"],
+  ["a source's archived text", "sources/it-times-ai-lifelines-2025/text/"],
   ["a speaker", "speakers/he-enpei/"],
   ["a topic", "topics/end-of-pretraining/"],
   ["the timeline", "timeline/"],

@@ -127,6 +127,13 @@ impl PageBuilder<'_> {
             "mentioned_in",
             &self.view_cx.mentioned_in(FileKind::Source, &source.id),
         );
+        // The text page is made only where the site publishes archives.
+        if self.config.archive_publish != crate::config::ArchivePublish::None
+            && self.graph.archives.contains_key(&source.id)
+        {
+            let path = crate::render::archive::source_text_path(&source.id);
+            cx.insert("text_url", &format!("{}{path}", self.base()));
+        }
 
         let meta = self.meta(
             source.title.clone(),

@@ -23,6 +23,7 @@ use crate::write::OutputFile;
 
 mod claim;
 mod entity;
+mod source_text;
 mod timeline;
 
 /// What every page knows about itself.
@@ -209,6 +210,12 @@ impl PageBuilder<'_> {
         sources
             .into_par_iter()
             .for_each(|i| self.source(i).into_iter().for_each(emit));
+        let texts = source_text::chosen_texts(only, g);
+        texts.into_par_iter().for_each(|i| {
+            if let Some(page) = self.source_text(i) {
+                emit(page);
+            }
+        });
         let topics = chosen(only, "topics/", &g.topic_index, g.topics.len());
         topics
             .into_par_iter()
@@ -227,6 +234,7 @@ impl PageBuilder<'_> {
         let newest: Vec<usize> = newest_on_home(self.graph.claims.len()).rev().collect();
         let mut cx = Context::new();
         cx.insert_value("newest", self.claim_list(&newest));
+        cx.insert_value("due", self.claim_list(&self.due_predictions()));
         cx.insert("topics", &self.views.topics);
         cx.insert("chart", &self.charts[0]);
         let meta = self.meta(
@@ -247,6 +255,27 @@ impl PageBuilder<'_> {
             ..meta
         };
         self.page("index.html", "index.html".into(), meta, cx)
+    }
+
+    /// Open predictions that can be judged by a year from today, or are
+    /// overdue, soonest first: what the home page asks readers to check.
+    fn due_predictions(&self) -> Vec<usize> {
+        let today = self.view_cx.today;
+        let horizon = crate::parse::PartialDate {
+            year: today.year + 1,
+            ..today
+        };
+        let mut due: Vec<(crate::parse::PartialDate, usize)> = self
+            .graph
+            .claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == "prediction" && c.status == "open")
+            .filter_map(|(i, c)| Some((c.resolves?, i)))
+            .filter(|(r, _)| r.first_day() <= horizon.last_day().first_day())
+            .collect();
+        due.sort_by_key(|a| (a.0.first_day(), a.1));
+        due.into_iter().map(|(_, i)| i).collect()
     }
 
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
