@@ -75,7 +75,12 @@ def main():
             problems.append(f"sitemap.xml: {loc} is not under {base_url}")
         elif not target(out, base_path, urlsplit(loc).path).is_file():
             problems.append(f"sitemap.xml: {loc} has no page")
-    html_pages = {p for p in pages if p.name != "404.html"}
+    # Redirect pages (aliases) say `noindex`: they are not pages to list.
+    html_pages = {
+        p
+        for p in pages
+        if p.name != "404.html" and 'name="robots" content="noindex"' not in p.read_text()
+    }
     if len(locs) != len(html_pages):
         problems.append(f"sitemap.xml lists {len(locs)} URLs for {len(html_pages)} pages")
     print(f"publish: sitemap.xml is well-formed, {len(locs)} URLs under {base_url}")

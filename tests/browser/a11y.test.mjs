@@ -24,7 +24,7 @@ const pages = [
  * of 20 claims so that their links are audited too. */
 function buildCopy(language) {
   const root = mkdtempSync(join(tmpdir(), `claimbase-${language}-`));
-  for (const part of ["claims", "archive"]) cpSync(join(repo, part), join(root, part), { recursive: true });
+  for (const part of ["claims", "archive", "static"]) cpSync(join(repo, part), join(root, part), { recursive: true });
   const config = readFileSync(join(repo, "claimbase.toml"), "utf8")
     .replace(/^language = .*$/m, "")
     .replace(/^timeline_page_size = .*$/m, "");
