@@ -16,8 +16,10 @@
 //!
 //! [`config`] reads `claimbase.toml`; [`diagnostics`] is the one error type
 //! every stage reports with; [`scaffold`] writes new sites and files.
+//! [`deploy`] stands apart: it reads a built output folder and publishes it.
 
 pub mod config;
+pub mod deploy;
 pub mod diagnostics;
 pub mod graph;
 pub mod load;
