@@ -408,6 +408,65 @@ mod tests {
     }
 
     #[test]
+    fn deploy_tables_are_checked_where_they_are_written() {
+        let errors = Config::parse(
+            "title = \"x\"\n\n[[deploy]]\nname = \"prod\"\nurl = \"ftp://host/site\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].pos, Pos::new(5, 7));
+        assert_eq!(
+            errors[0].message,
+            "`ftp://host/site` is not a deploy address"
+        );
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("s3://bucket/prefix")
+        );
+
+        let errors =
+            Config::parse("[[deploy]]\nname = \"a\"\nurl = \"git+../x.git\"\n").unwrap_err();
+        assert!(
+            errors[0].message.contains("names no branch"),
+            "{}",
+            errors[0].message
+        );
+
+        let errors = Config::parse(
+            "[[deploy]]\nname = \"a\"\nurl = \"s3://bucket\"\nendpiont = \"http://x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].pos.line, 4);
+        assert!(
+            errors[0].message.contains("did you mean `endpoint`?"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("a [[deploy]] table's keys")
+        );
+
+        let errors = Config::parse(
+            "[[deploy]]\nname = \"a\"\nurl = \"s3://bucket\"\n[[deploy]]\nname = \"a\"\nurl = \"s3://other\"\n[deploy.cache_control]\n\"a/[\" = \"x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].pos, Pos::new(5, 8));
+        assert!(
+            errors[0]
+                .message
+                .contains("two [[deploy]] tables are named `a`")
+        );
+        assert!(errors[1].message.contains("`a/[` is not a valid glob"));
+    }
+
+    #[test]
     fn base_path_comes_from_the_url() {
         let c = Config::parse("base_url = \"https://example.org/ai-claims\"").unwrap();
         assert_eq!(c.base_path(), "/ai-claims/");
