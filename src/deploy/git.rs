@@ -150,9 +150,9 @@ impl Git {
         command
     }
 
-    /// Runs git with `args` (in the output folder as its work tree, with a
-    /// fresh index, when `work_tree` is given); gives back its trimmed
-    /// output, or its error message.
+    /// Runs git with `args` (in the output folder as its work tree, with
+    /// the cache's own index, when `work_tree` is given); gives back its
+    /// trimmed output, or its error message.
     fn run(&self, args: &[&str], work_tree: Option<&Path>) -> Result<String, String> {
         let mut command = self.command();
         if work_tree.is_some() {
@@ -185,7 +185,9 @@ impl Git {
     /// GitHub Pages serves `_redirects` and folders starting with `_`);
     /// with `keep`, on top of that commit's tree, deleting nothing.
     fn tree_of(&self, output: &Path, keep: Option<&str>) -> Result<String, String> {
-        let _ = std::fs::remove_file(self.dir.join("claimbase-index"));
+        // The index is kept between deploys: git hashes again only the files
+        // whose size or time changed, and a build leaves unchanged files as
+        // they were. `add --all` drops whatever the output no longer has.
         let in_output = Some(output);
         match keep {
             Some(commit) => {
