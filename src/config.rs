@@ -24,6 +24,17 @@ const KEYS: &[&str] = &[
     "list_page_size",
     "favicon",
     "archive_publish",
+    "deploy",
+];
+
+/// The keys of a `[[deploy]]` table.
+const DEPLOY_KEYS: &[&str] = &[
+    "name",
+    "url",
+    "endpoint",
+    "region",
+    "retries",
+    "cache_control",
 ];
 
 /// The settings of one site, with paths resolved against its root.
@@ -60,6 +71,9 @@ pub struct Config {
     pub favicon_pos: Pos,
     /// How much of the sources' archived texts the site publishes.
     pub archive_publish: ArchivePublish,
+    /// Where `claimbase deploy` publishes the output (`[[deploy]]` tables).
+    #[serde(skip_serializing)]
+    pub deploy: Vec<DeployTable>,
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
@@ -83,6 +97,7 @@ impl Default for Config {
             favicon: None,
             favicon_pos: Pos::START,
             archive_publish: ArchivePublish::Context,
+            deploy: Vec::new(),
             root: PathBuf::new(),
         }
     }
@@ -139,18 +154,23 @@ impl Config {
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let pos = LineIndex::new(&text).pos(e.span().map(|s| s.start).unwrap_or(0));
             let mut message = e.message().trim().to_string();
+            let (keys, help) = if in_deploy_table(&text, pos.line) {
+                (DEPLOY_KEYS, "a [[deploy]] table's keys are")
+            } else {
+                (KEYS, "the settings are")
+            };
             if let Some(field) = message
                 .strip_prefix("unknown field `")
                 .and_then(|rest| rest.split('`').next())
             {
                 message = format!(
                     "unknown setting `{field}`{}",
-                    did_you_mean(field, KEYS.iter().copied())
+                    did_you_mean(field, keys.iter().copied())
                 );
             }
             vec![
                 Diagnostic::error(CONFIG_FILE, pos, message)
-                    .with_help(format!("the settings are: {}", KEYS.join(", "))),
+                    .with_help(format!("{help}: {}", keys.join(", "))),
             ]
         })?;
         if config.favicon.is_some() {
@@ -172,6 +192,7 @@ impl Config {
                 message,
             ));
         }
+        errors.extend(check_deploy_tables(&config.deploy, &text));
         if errors.is_empty() {
             Ok(config)
         } else {
@@ -252,6 +273,150 @@ pub fn check_base_url(base_url: &str) -> Result<(), String> {
     }
 }
 
+/// One `[[deploy]]` table: where `claimbase deploy` sends the output.
+/// Checked when the file is read; `deploy` turns it into a target.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployTable {
+    pub name: toml::Spanned<String>,
+    /// `s3://bucket/prefix` or `git+<repository-url>#<branch>`.
+    pub url: toml::Spanned<String>,
+    /// An S3-compatible store's address, for stores other than AWS.
+    pub endpoint: Option<toml::Spanned<String>>,
+    pub region: Option<String>,
+    /// How many times a failed request is tried again, with backoff.
+    pub retries: Option<usize>,
+    /// `Cache-Control` per glob of output paths (`"assets/*" = "..."`),
+    /// before the built-in values.
+    pub cache_control: Option<toml::Spanned<GlobRules>>,
+}
+
+/// A table of glob = value pairs, in the order the file gives them: the
+/// first glob that matches a path decides.
+#[derive(Debug, Clone, Default)]
+pub struct GlobRules(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for GlobRules {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = GlobRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table of glob = \"Cache-Control value\"")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GlobRules, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(GlobRules(pairs))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
+/// Whether line `line` (1-based) of the file is inside a `[[deploy]]` table.
+fn in_deploy_table(text: &str, line: usize) -> bool {
+    text.lines()
+        .take(line)
+        .filter(|l| l.trim_start().starts_with('['))
+        .last()
+        .is_some_and(|header| {
+            let name = header.trim().trim_matches(|c| c == '[' || c == ']').trim();
+            name == "deploy" || name.starts_with("deploy.")
+        })
+}
+
+/// The rules of `[[deploy]]` tables serde cannot check: unique names, the
+/// forms of `url` and `endpoint`, and valid globs.
+fn check_deploy_tables(tables: &[DeployTable], text: &str) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(text);
+    let at = |span: std::ops::Range<usize>| lines.pos(span.start);
+    let mut errors = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    for table in tables {
+        let name = table.name.get_ref();
+        if !names.insert(name.as_str()) {
+            errors.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    at(table.name.span()),
+                    format!("two [[deploy]] tables are named `{name}`"),
+                )
+                .with_help("give each target its own name: `claimbase deploy NAME` picks it"),
+            );
+        }
+        let url = table.url.get_ref();
+        let git = url.starts_with("git+");
+        if let Err(message) = check_deploy_url(url) {
+            errors.push(
+                Diagnostic::error(CONFIG_FILE, at(table.url.span()), message).with_help(
+                    "write `s3://bucket/prefix` for an S3-compatible store, or `git+<repository-url>#<branch>` such as `git+git@github.com:me/site.git#gh-pages`",
+                ),
+            );
+        }
+        if let Some(endpoint) = &table.endpoint {
+            let valid = url::Url::parse(endpoint.get_ref())
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            let message = if git {
+                Some("`endpoint` is for S3-compatible stores, not git".to_string())
+            } else if !valid {
+                Some(format!(
+                    "`{}` is not a valid endpoint; write the store's address, such as `https://<account>.r2.cloudflarestorage.com`",
+                    endpoint.get_ref()
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                errors.push(Diagnostic::error(CONFIG_FILE, at(endpoint.span()), message));
+            }
+        }
+        let rules = table.cache_control.iter();
+        for (rules, (glob, _)) in rules.flat_map(|r| r.get_ref().0.iter().map(move |g| (r, g))) {
+            if let Err(e) = globset::Glob::new(glob) {
+                errors.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    at(rules.span()),
+                    format!("`{glob}` is not a valid glob: {}", e.kind()),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// A deploy `url` is `s3://bucket[/prefix]` or `git+<url>#<branch>`.
+fn check_deploy_url(url: &str) -> Result<(), String> {
+    if let Some(rest) = url.strip_prefix("s3://") {
+        let bucket = rest.split('/').next().unwrap_or("");
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        return if bucket_ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{url}` does not name a valid bucket (3 to 63 lower-case letters, digits, `-` and `.`)"
+            ))
+        };
+    }
+    if let Some(rest) = url.strip_prefix("git+") {
+        return match rest.rsplit_once('#') {
+            Some((repo, branch)) if !repo.is_empty() && !branch.is_empty() => Ok(()),
+            _ => Err(format!(
+                "`{url}` names no branch; end it with `#<branch>`, such as `#gh-pages`"
+            )),
+        };
+    }
+    Err(format!("`{url}` is not a deploy address"))
+}
+
 fn find_key(text: &str, key: &str) -> Pos {
     text.lines()
         .enumerate()
@@ -287,6 +452,65 @@ mod tests {
         assert!(check_base_url("/ai-claims/").is_ok());
         assert!(check_base_url("/\"><script>alert(1)</script>/").is_err());
         assert!(check_base_url("/a b/").is_err());
+    }
+
+    #[test]
+    fn deploy_tables_are_checked_where_they_are_written() {
+        let errors = Config::parse(
+            "title = \"x\"\n\n[[deploy]]\nname = \"prod\"\nurl = \"ftp://host/site\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].pos, Pos::new(5, 7));
+        assert_eq!(
+            errors[0].message,
+            "`ftp://host/site` is not a deploy address"
+        );
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("s3://bucket/prefix")
+        );
+
+        let errors =
+            Config::parse("[[deploy]]\nname = \"a\"\nurl = \"git+../x.git\"\n").unwrap_err();
+        assert!(
+            errors[0].message.contains("names no branch"),
+            "{}",
+            errors[0].message
+        );
+
+        let errors = Config::parse(
+            "[[deploy]]\nname = \"a\"\nurl = \"s3://bucket\"\nendpiont = \"http://x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors[0].pos.line, 4);
+        assert!(
+            errors[0].message.contains("did you mean `endpoint`?"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .starts_with("a [[deploy]] table's keys")
+        );
+
+        let errors = Config::parse(
+            "[[deploy]]\nname = \"a\"\nurl = \"s3://bucket\"\n[[deploy]]\nname = \"a\"\nurl = \"s3://other\"\n[deploy.cache_control]\n\"a/[\" = \"x\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].pos, Pos::new(5, 8));
+        assert!(
+            errors[0]
+                .message
+                .contains("two [[deploy]] tables are named `a`")
+        );
+        assert!(errors[1].message.contains("`a/[` is not a valid glob"));
     }
 
     #[test]

@@ -19,17 +19,19 @@
 //! [`serve`] runs them again on every save. [`config`] reads
 //! `claimbase.toml`; [`diagnostics`] is the one error type every stage
 //! reports with; [`text`] and [`sync`] are the small helpers they share;
-//! [`scaffold`] writes new sites and files.
+//! [`scaffold`] writes new sites and files. [`deploy`] stands apart, at
+//! the top: it reads a built output folder and publishes it.
 //!
 //! Imports go one way: a module uses only the modules below it, in this
 //! order (written once, in `tests/stages.rs`, which checks it):
 //! `diagnostics`, `sync` < `text` < `config` < `load` < `parse` <
 //! `validate` < `graph` < `write` < `render` < `build` < `serve`,
-//! `scaffold`. `write` knows only files and folders, so it sits below
+//! `scaffold` < `deploy`. `write` knows only files and folders, so it sits below
 //! `render`, which hands it each file as a [`write::OutputFile`].
 
 pub mod build;
 pub mod config;
+pub mod deploy;
 pub mod diagnostics;
 pub mod graph;
 pub mod load;

@@ -72,6 +72,17 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Build, then publish the output to a `[[deploy]]` target, sending only what changed.
+    Deploy {
+        /// The `[[deploy]]` table's name; needed when there are several.
+        name: Option<String>,
+        /// Print what would be sent and deleted, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Leave files the site no longer has in place.
+        #[arg(long)]
+        no_delete: bool,
+    },
     /// Create a new site in DIR that builds cleanly.
     Init { dir: PathBuf },
     /// Write a skeleton file with every required field.
@@ -215,6 +226,15 @@ fn main() -> ExitCode {
                 Err(failure) => fail(&failure, "check"),
             }
         }
+        Command::Deploy {
+            name,
+            dry_run,
+            no_delete,
+        } => deploy(
+            root,
+            name.as_deref(),
+            claimbase::deploy::DeployOptions { dry_run, no_delete },
+        ),
         Command::Init { dir } => {
             let dir = if dir.is_absolute() {
                 dir
@@ -292,6 +312,116 @@ fn main() -> ExitCode {
                     }
                 }
             }
+        }
+    }
+}
+
+/// `claimbase deploy`: picks the target, builds (a failed build sends
+/// nothing), then publishes the output.
+fn deploy(
+    root: PathBuf,
+    name: Option<&str>,
+    options: claimbase::deploy::DeployOptions,
+) -> ExitCode {
+    let build = BuildOptions {
+        root,
+        ..Default::default()
+    };
+    let config = match claimbase::build::load_config(&build) {
+        Ok(config) => config,
+        Err(failure) => return fail(&failure, "deploy"),
+    };
+    let target = match claimbase::deploy::target(&config, name) {
+        Ok(target) => target,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let spinner = Spinner::start("Building");
+    let built = claimbase::build(&build);
+    spinner.stop();
+    match built {
+        Ok(report) => {
+            print_warnings(&report);
+            println!("{}", summary(&report));
+        }
+        Err(failure) => return fail(&failure, "build"),
+    }
+    let progress = DeployProgress::new(options.dry_run);
+    let result = claimbase::deploy::deploy(&target, &config.output_dir(), options, &progress);
+    progress.finish();
+    match result {
+        Ok(done) => {
+            println!("{}", done.line(&target.url));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: deploy to {} failed: {e}", target.url);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints a deploy's plan, then shows a progress bar on a terminal while
+/// the files are sent.
+struct DeployProgress {
+    dry_run: bool,
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+}
+
+impl DeployProgress {
+    fn new(dry_run: bool) -> Self {
+        DeployProgress {
+            dry_run,
+            bar: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl claimbase::deploy::Progress for DeployProgress {
+    fn planned(&self, plan: &claimbase::deploy::plan::Plan) {
+        let (send, delete) = if self.dry_run {
+            ("would send", "would delete")
+        } else {
+            ("send", "delete")
+        };
+        for upload in &plan.uploads {
+            let why = if upload.new { "new" } else { "changed" };
+            println!("  {send:<12} {} ({why})", upload.key);
+        }
+        for key in &plan.deletes {
+            println!("  {delete:<12} {key}");
+        }
+        for key in &plan.kept {
+            println!("  {:<12} {key} (gone from the site; --no-delete)", "leave");
+        }
+        println!(
+            "  {:<12} {} files unchanged",
+            "leave",
+            claimbase::deploy::thousands(plan.unchanged)
+        );
+        let steps = plan.uploads.len() + plan.deletes.len();
+        if !self.dry_run && steps > 0 && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(steps as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {eta} left")
+            {
+                bar.set_style(style);
+            }
+            let _ = self.bar.set(bar);
+        }
+    }
+
+    fn done(&self, _key: &str) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(1);
         }
     }
 }

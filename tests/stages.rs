@@ -23,6 +23,7 @@ const STAGES: &[&[&str]] = &[
     &["render"],
     &["build"],
     &["serve", "scaffold"],
+    &["deploy"],
 ];
 
 fn rank(module: &str) -> Option<usize> {
