@@ -17,8 +17,10 @@ use rayon::prelude::*;
 
 use crate::sync::lock;
 
+mod lock;
 mod replace;
 
+pub use lock::{Holder, OutputLock, WAIT, lock_path};
 use replace::REPLACED;
 pub use replace::Replacer;
 
@@ -48,6 +50,26 @@ pub enum WriteError {
     Refused { path: String, reason: String },
     #[error("cannot write `{path}`: {source}")]
     Io { path: String, source: io::Error },
+    #[error("another claimbase ({holder}) is writing this output folder")]
+    Busy {
+        path: String,
+        holder: String,
+        /// The lock file, for the help line.
+        lock: String,
+    },
+}
+
+impl WriteError {
+    /// Whether the disk (or the user's quota) is full.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            WriteError::Io { source, .. } => {
+                source.kind() == io::ErrorKind::StorageFull
+                    || source.kind() == io::ErrorKind::QuotaExceeded
+            }
+            _ => false,
+        }
+    }
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -181,6 +203,8 @@ pub struct Staging {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     committed: bool,
+    /// Held until the new site is in place, or given up.
+    lock: Option<OutputLock>,
 }
 
 /// A folder beside `output` for its new site, its old one or the files
@@ -221,7 +245,19 @@ impl Staging {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             committed: false,
+            lock: None,
         })
+    }
+
+    /// Keeps `lock` until the new site is swapped in or given up.
+    pub fn hold(&mut self, lock: OutputLock) {
+        self.lock = Some(lock);
+    }
+
+    /// The writer that held the lock before and ended without releasing
+    /// it, if this build took it over.
+    pub fn took_over(&self) -> Option<&Holder> {
+        self.lock.as_ref()?.took_over.as_ref()
     }
 
     /// Puts one file in the new site: a hard link to the old output's copy
