@@ -286,7 +286,7 @@ fn rebuild_loop(
                 update.changed.extend(derived.changed);
                 match shown {
                     Ok(()) => reporter.line(&summary(&update, took, detected.elapsed(), session)),
-                    Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
+                    Err(e) => reporter.line(&e),
                 }
             }
             Err(f) => {
@@ -348,7 +348,7 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
             reporter.line("Build failed; watching for changes (Ctrl-C to stop)");
         }
     }
-    let mut output = Output;
+    let mut output = Output::default();
     rebuild_loop(&rx, &layout, &options, &mut session, reporter, &mut output);
     Ok(())
 }
