@@ -4,7 +4,8 @@
 //! did not change is hard-linked from the old output, so its modification
 //! time stays and deploy tools upload only what changed. Only when every
 //! file is in place are the two folders swapped; a failure at any point
-//! leaves the previous output as it was.
+//! leaves the previous output as it was. One process writes an output
+//! folder at a time ([`OutputLock`]).
 
 use std::collections::HashSet;
 use std::fs;
