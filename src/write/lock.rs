@@ -203,6 +203,14 @@ impl Drop for OutputLock {
     }
 }
 
+/// Removes the lock files this process holds, for a process about to exit
+/// at once (see [`super::abandon_all`]); the system releases the locks.
+pub(super) fn remove_all() {
+    for (path, _) in std::mem::take(&mut *lock(&HELD)) {
+        let _ = fs::remove_file(path);
+    }
+}
+
 fn read_holder(file: &mut File) -> Option<Holder> {
     let mut text = String::new();
     file.rewind().ok()?;

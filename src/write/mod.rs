@@ -172,10 +172,10 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Wri
 static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static ABANDONED: AtomicBool = AtomicBool::new(false);
 
-/// Removes the staging folder of every build in progress and refuses any
-/// further file, for a process that must stop at once (see
-/// `render::watchdog`): the outputs stay as they were, with nothing left
-/// beside them.
+/// Removes the staging folder and lock file of every build in progress
+/// and refuses any further file, for a process that must stop at once
+/// (see `render::watchdog`): the outputs stay as they were, with nothing
+/// left beside them.
 pub fn abandon_all() {
     ABANDONED.store(true, Ordering::SeqCst);
     // A file that passed the check just before is written within moments:
@@ -185,6 +185,7 @@ pub fn abandon_all() {
     for folder in folders {
         let _ = fs::remove_dir_all(folder);
     }
+    lock::remove_all();
 }
 
 fn forget(staging: &Path) {
