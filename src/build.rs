@@ -39,8 +39,9 @@ pub struct Report {
     pub written: usize,
     pub unchanged: usize,
     pub warnings: Vec<Diagnostic>,
-    /// Advice on publishing the site, printed once after the summary: not
-    /// a problem with the content, so not a warning of any file.
+    /// What the user should know that is not a problem with the content,
+    /// printed once after the summary: advice on publishing the site, a
+    /// lock taken over from a writer that was killed.
     pub notes: Vec<String>,
     pub elapsed: Duration,
     /// Time per stage, for `build --timings`.
@@ -207,7 +208,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
             // One write error is enough to fail the build; the next files
             // would most likely fail the same way.
             Err(_) if write_error.swap(true, std::sync::atomic::Ordering::Relaxed) => Ok(()),
-            Err(e) => Err(output_error(config, e.to_string())),
+            Err(e) => Err(output_error(config, &e)),
         }
     })
     .map_err(Failure::new)?;
@@ -217,12 +218,18 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
                 file.path.clone(),
                 file.bytes.clone(),
             ))
-            .map_err(|e| Failure::new(vec![output_error(config, e.to_string())]))?;
+            .map_err(|e| Failure::new(vec![output_error(config, &e)]))?;
     }
     stage("render and write");
+    let mut notes: Vec<String> = staging
+        .took_over()
+        .map(took_over_note)
+        .into_iter()
+        .collect();
+    notes.extend(publishing_notes(config));
     let stats = staging
         .commit()
-        .map_err(|e| Failure::new(vec![output_error(config, e.to_string())]))?;
+        .map_err(|e| Failure::new(vec![output_error(config, &e)]))?;
     stage("swap");
     let pages = pages.into_inner();
     let g = &checked.graph;
@@ -235,7 +242,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
         written: stats.written,
         unchanged: stats.unchanged,
         warnings: checked.warnings,
-        notes: publishing_notes(config),
+        notes,
         elapsed: start.elapsed(),
         stages,
     })
@@ -269,7 +276,7 @@ pub fn write_output(
 ) -> Result<write::WriteStats, Failure> {
     use rayon::prelude::*;
     let staging = begin_output(config)?;
-    let fail = |e: write::WriteError| Failure::new(vec![output_error(config, e.to_string())]);
+    let fail = |e: write::WriteError| Failure::new(vec![output_error(config, &e)]);
     files
         .par_iter()
         .try_for_each(|file| staging.put(file))
@@ -277,20 +284,70 @@ pub fn write_output(
     staging.commit().map_err(fail)
 }
 
-/// An error about the output folder, reported at its path.
-fn output_error(config: &Config, message: String) -> Diagnostic {
-    Diagnostic::error(
-        load::relative(&config.root, &config.output_dir()),
-        Pos::START,
-        message,
+/// An error about the output folder, reported at its path, with what to
+/// do about it.
+fn output_error(config: &Config, error: &write::WriteError) -> Diagnostic {
+    let at = load::relative(&config.root, &config.output_dir());
+    let diagnostic = |message: String| Diagnostic::error(at.clone(), Pos::START, message);
+    match error {
+        write::WriteError::Busy { lock, .. } => diagnostic(error.to_string()).with_help(format!(
+            "wait for it to finish, or stop it, and build again; it holds `{lock}`"
+        )),
+        write::WriteError::Io { path, .. } if error.is_disk_full() => diagnostic(format!(
+            "no space left on device: the new site does not fit beside the output folder (writing `{path}`); the previous site is unchanged"
+        ))
+        .with_help("free some space on that drive, or build to a folder on another with --output"),
+        write::WriteError::Io { source, .. }
+            if matches!(
+                source.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            diagnostic(error.to_string()).with_help(
+                "claimbase writes the new site beside the output folder, then swaps the two: make the folder holding it writable, or choose another with --output",
+            )
+        }
+        _ => diagnostic(error.to_string()),
+    }
+}
+
+/// The note for a lock taken over from a writer that ended without
+/// releasing it.
+pub fn took_over_note(holder: &write::Holder) -> String {
+    format!(
+        "note: the output folder was locked by claimbase ({}), which has stopped without releasing it; took the lock over",
+        holder.describe()
     )
 }
 
+/// Takes the lock of `output` for `command`, waiting a few seconds for a
+/// writer holding it to finish; the error names the holder.
+pub fn lock_output(
+    config: &Config,
+    output: &std::path::Path,
+    command: &str,
+) -> Result<write::OutputLock, Failure> {
+    write::OutputLock::acquire(output, command, write::WAIT)
+        .map_err(|e| Failure::new(vec![output_error(config, &e)]))
+}
+
 /// Checks that the configured output folder is one claimbase may replace,
-/// and starts a new site beside it.
+/// takes its lock (one writer at a time) and starts a new site beside it.
 pub fn begin_output(config: &Config) -> Result<write::Staging, Failure> {
+    check_output(config)?;
     let output = config.output_dir();
-    let fail = |message: String| Failure::new(vec![output_error(config, message)]);
+    let fail = |e: write::WriteError| Failure::new(vec![output_error(config, &e)]);
+    let lock = lock_output(config, &output, "claimbase build")?;
+    let mut staging = write::Staging::begin(&output).map_err(fail)?;
+    staging.hold(lock);
+    Ok(staging)
+}
+
+/// Checks that the configured output folder is one claimbase may replace:
+/// not a folder holding the site's inputs, nor one with others' files.
+pub fn check_output(config: &Config) -> Result<(), Failure> {
+    let output = config.output_dir();
+    let fail = |e: write::WriteError| Failure::new(vec![output_error(config, &e)]);
     let (content, templates) = (config.content_dir(), config.templates_dir());
     let protected = [
         write::Protected {
@@ -311,8 +368,7 @@ pub fn begin_output(config: &Config) -> Result<write::Staging, Failure> {
             may_hold_output: false,
         },
     ];
-    write::check_output_dir(&output, &protected).map_err(|e| fail(e.to_string()))?;
-    write::Staging::begin(&output).map_err(|e| fail(e.to_string()))
+    write::check_output_dir(&output, &protected).map_err(fail)
 }
 
 fn same_folder(a: &std::path::Path, b: &std::path::Path) -> bool {

@@ -4,239 +4,17 @@
 //! session is compared, byte for byte, with a fresh full build.
 
 mod common;
+mod edits;
+mod faults;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use claimbase::BuildOptions;
 use claimbase::serve::session::Session;
 use claimbase::serve::watch::{Changes, Layout, classify};
 use common::fixture;
-
-/// A small deterministic generator (xorshift), so a failure is repeatable.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn markdown_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walk(dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// One random change to the content; returns a description for messages
-/// and the paths a file watcher would report.
-fn mutate(rng: &mut Rng, content: &Path, step: usize) -> (String, Vec<PathBuf>) {
-    let all = markdown_files(content);
-    let claims: Vec<&PathBuf> = all
-        .iter()
-        .filter(|p| !p.to_string_lossy().contains("/_"))
-        .collect();
-    let entities: Vec<&PathBuf> = all
-        .iter()
-        .filter(|p| p.to_string_lossy().contains("/_"))
-        .collect();
-    let pick = |rng: &mut Rng, list: &[&PathBuf]| list[rng.below(list.len())].clone();
-    match rng.below(15) {
-        0 | 1 => {
-            let path = pick(rng, &claims);
-            let text = fs::read_to_string(&path).unwrap().replacen(
-                "\nclaim: ",
-                &format!("\nclaim: Edit {step}, "),
-                1,
-            );
-            // An editor's safe write: a temporary file renamed over the original.
-            let temp = path.with_extension("md___jb_tmp___");
-            fs::write(&temp, text).unwrap();
-            fs::rename(&temp, &path).unwrap();
-            (format!("edit {}", path.display()), vec![temp, path])
-        }
-        2 => {
-            let path = pick(rng, &entities);
-            let text = fs::read_to_string(&path).unwrap();
-            let text = text
-                .replacen("\nname: ", &format!("\nname: N{step} "), 1)
-                .replacen("\ntitle: ", &format!("\ntitle: T{step} "), 1);
-            fs::write(&path, text).unwrap();
-            (format!("edit {}", path.display()), vec![path])
-        }
-        3 => {
-            let path = pick(rng, &claims);
-            let copy = content.join(format!("new-{step}.md"));
-            fs::copy(&path, &copy).unwrap();
-            (format!("create {}", copy.display()), vec![copy])
-        }
-        4 => {
-            let path = pick(rng, &claims);
-            let renamed = path.with_file_name(format!("renamed-{step}.md"));
-            fs::rename(&path, &renamed).unwrap();
-            (
-                format!("rename {} to {}", path.display(), renamed.display()),
-                vec![path, renamed],
-            )
-        }
-        5 => {
-            let path = pick(rng, &claims);
-            let folder = content.join(format!("folder-{step}"));
-            fs::create_dir_all(&folder).unwrap();
-            let moved = folder.join(path.file_name().unwrap());
-            fs::rename(&path, &moved).unwrap();
-            (
-                format!("move {} to {}", path.display(), moved.display()),
-                vec![folder, path, moved],
-            )
-        }
-        6 => {
-            let path = pick(rng, &claims);
-            fs::remove_file(&path).unwrap();
-            (format!("delete {}", path.display()), vec![path])
-        }
-        7 => {
-            let path = pick(rng, &claims);
-            let text = fs::read_to_string(&path).unwrap();
-            let text = if text.contains("\ndraft: true") {
-                text.replace("\ndraft: true", "\ndraft: false")
-            } else {
-                text.replacen("\nclaim: ", "\ndraft: true\nclaim: ", 1)
-            };
-            fs::write(&path, text).unwrap();
-            (format!("toggle draft {}", path.display()), vec![path])
-        }
-        8 => {
-            let path = pick(rng, &claims);
-            let text = fs::read_to_string(&path).unwrap();
-            fs::write(
-                &path,
-                format!("{text}\nA paragraph added at step {step}.\n"),
-            )
-            .unwrap();
-            (format!("add a paragraph to {}", path.display()), vec![path])
-        }
-        9 => {
-            // A new month (often a new place in the timeline).
-            let path = pick(rng, &claims);
-            let text = fs::read_to_string(&path).unwrap();
-            let date = format!("\ndate: 20{}-{:02}\n", 20 + rng.below(6), 1 + rng.below(12));
-            let text: String = match text.split_once("\ndate: ") {
-                Some((head, rest)) => {
-                    let rest = rest.split_once('\n').map_or("", |(_, r)| r);
-                    format!("{head}{date}{rest}")
-                }
-                None => text,
-            };
-            fs::write(&path, text).unwrap();
-            (format!("change the date of {}", path.display()), vec![path])
-        }
-        10 => {
-            // When it was last changed: the sitemap and feeds show it.
-            let path = pick(rng, &claims);
-            let text = fs::read_to_string(&path).unwrap();
-            let updated = format!(
-                "\nupdated: 2026-{:02}-{:02}\n",
-                1 + rng.below(12),
-                1 + rng.below(28)
-            );
-            let text: String = match text.split_once("\nupdated: ") {
-                Some((head, rest)) => {
-                    let rest = rest.split_once('\n').map_or("", |(_, r)| r);
-                    format!("{head}{updated}{rest}")
-                }
-                None => text.replacen("\nclaim: ", &format!("{updated}claim: "), 1),
-            };
-            fs::write(&path, text).unwrap();
-            (
-                format!("change when {} was updated", path.display()),
-                vec![path],
-            )
-        }
-        12 | 13 => {
-            // A body link to a claim, from a claim, an entity or a page;
-            // with no text now and then, to show the claim's statement.
-            let from = if rng.below(2) == 0 {
-                pick(rng, &claims)
-            } else {
-                pick(rng, &entities)
-            };
-            let to = pick(rng, &claims);
-            let id = to.file_stem().unwrap().to_string_lossy().into_owned();
-            let text = if rng.below(2) == 0 { "" } else { "see this" };
-            let body = fs::read_to_string(&from).unwrap();
-            fs::write(
-                &from,
-                format!("{body}\n[{text}](@claim/{id}) at step {step}.\n"),
-            )
-            .unwrap();
-            (format!("link {} to {id}", from.display()), vec![from])
-        }
-        14 => {
-            // Every body link of a file removed.
-            let path = pick(rng, &all.iter().collect::<Vec<_>>());
-            let text = fs::read_to_string(&path).unwrap();
-            let kept: Vec<&str> = text.lines().filter(|l| !l.contains("](@")).collect();
-            fs::write(&path, kept.join("\n") + "\n").unwrap();
-            (format!("unlink {}", path.display()), vec![path])
-        }
-        _ => {
-            let path = pick(rng, &claims);
-            let text = fs::read_to_string(&path).unwrap();
-            let text = if text.contains("\nkind: prediction") {
-                text.replace("\nkind: prediction", "\nkind: opinion")
-            } else {
-                text.replacen("\nkind: ", "\nkind: prediction\nx-kind: ", 1)
-                    .replace("\nx-kind: opinion", "")
-                    .replace("\nx-kind: statistic", "")
-                    .replace("\nx-kind: announcement", "")
-            };
-            fs::write(&path, text).unwrap();
-            (format!("change kind {}", path.display()), vec![path])
-        }
-    }
-}
-
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    walk(dir)
-        .into_iter()
-        .map(|p| {
-            let bytes = fs::read(&p).unwrap();
-            (p, bytes)
-        })
-        .collect()
-}
-
-fn restore(dir: &Path, saved: &[(PathBuf, Vec<u8>)]) {
-    fs::remove_dir_all(dir).unwrap();
-    for (path, bytes) in saved {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-}
+use edits::{Rng, markdown_files, mutate, restore, snapshot};
 
 /// Where the fixture's inputs are, as `serve` sees them.
 fn layout(site: &common::Site) -> Layout {
@@ -405,9 +183,11 @@ fn a_burst_of_edits_in_place_rebuilds_to_what_a_full_build_writes() {
     finish_and_compare(&mut session, &options, "a burst of statement edits");
 }
 
+/// 80 steps; 1,000 in the slow tier (`CLAIMBASE_SLOW_TESTS=1`), the long
+/// editing day of issue #20.
 #[test]
 fn random_edits_rebuild_to_what_a_full_build_writes() {
-    random_edits(0, 0x5eed_c1a1_0000_0001, 80);
+    random_edits(0, 0x5eed_c1a1_0000_0001, faults::scale(80, 1000));
 }
 
 /// With more claims than the home page and the site's feed show, so that

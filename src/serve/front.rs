@@ -20,21 +20,50 @@ pub(super) trait Front {
 }
 
 /// `watch`: the output folder.
-pub(super) struct Output;
+#[derive(Default)]
+pub(super) struct Output {
+    /// A write failed (a full disk): the folder holds some files of the
+    /// last version and some of the one before, so the next rebuild writes
+    /// the whole site again rather than what it changed.
+    unsynced: bool,
+}
+
+impl Output {
+    fn write_update(&mut self, session: &Session, update: &Update) -> Result<(), String> {
+        session.write_update(update).map_err(|e| {
+            self.unsynced = true;
+            let output = session.config.output_dir();
+            let full = e.kind() == std::io::ErrorKind::StorageFull
+                || e.kind() == std::io::ErrorKind::QuotaExceeded;
+            let full = if full { "no space left on device: " } else { "" };
+            format!(
+                "cannot write the output folder `{}`: {full}{e}; the files not yet replaced keep their last version, and the next save writes the whole site again",
+                output.display()
+            )
+        })
+    }
+}
 
 impl Front for Output {
     fn pages(&mut self, session: &Session, update: &Update, first: bool) -> Result<(), String> {
-        if first {
-            session
-                .write_all()
-                .map_err(|f| f.diagnostics.iter().map(|d| d.to_string()).collect())
+        if first || self.unsynced {
+            session.write_all().map_err(|f| {
+                self.unsynced = true;
+                f.diagnostics
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })?;
+            self.unsynced = false;
+            Ok(())
         } else {
-            session.write_update(update).map_err(|e| e.to_string())
+            self.write_update(session, update)
         }
     }
 
     fn later(&mut self, session: &Session, update: &Update) -> Result<(), String> {
-        session.write_update(update).map_err(|e| e.to_string())
+        self.write_update(session, update)
     }
 
     fn failed(&mut self, _: &Failure) -> &'static str {

@@ -287,7 +287,7 @@ fn rebuild_loop(
                 update.changed.extend(derived.changed);
                 match shown {
                     Ok(()) => reporter.line(&summary(&update, took, detected.elapsed(), session)),
-                    Err(e) => reporter.line(&format!("cannot write the output folder: {e}")),
+                    Err(e) => reporter.line(&e),
                 }
             }
             Err(f) => {
@@ -324,6 +324,7 @@ fn step(
 /// `claimbase watch`: build to disk, then rebuild on every change.
 pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> Result<(), String> {
     let layout = layout(&options);
+    let _lock = lock_output(&options, &layout, reporter)?;
     // Watch before the first build, so an edit made during it is not lost.
     let (_guard, rx) = start_watcher(&layout, poll)?;
     let mut session = None;
@@ -348,9 +349,37 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
             reporter.line("Build failed; watching for changes (Ctrl-C to stop)");
         }
     }
-    let mut output = Output;
+    let mut output = Output::default();
     rebuild_loop(&rx, &layout, &options, &mut session, reporter, &mut output);
     Ok(())
+}
+
+/// `watch` holds its output folder's lock for as long as it runs: one
+/// writer at a time, and a `build` meanwhile says who is writing.
+fn lock_output(
+    options: &BuildOptions,
+    layout: &Layout,
+    reporter: &mut dyn Reporter,
+) -> Result<crate::write::OutputLock, String> {
+    let refused = |f: Failure, reporter: &mut dyn Reporter| {
+        reporter.diagnostics(&f.diagnostics);
+        "cannot write the output folder".to_string()
+    };
+    // A broken config is reported by the first build, and watched for a fix.
+    let config = crate::build::load_config(options);
+    if let Ok(config) = &config {
+        crate::build::check_output(config).map_err(|f| refused(f, reporter))?;
+    }
+    let config = config.unwrap_or_else(|_| crate::config::Config {
+        root: options.root.clone(),
+        ..Default::default()
+    });
+    let lock = crate::build::lock_output(&config, &layout.output, "claimbase watch")
+        .map_err(|f| refused(f, reporter))?;
+    if let Some(holder) = &lock.took_over {
+        reporter.line(&crate::build::took_over_note(holder));
+    }
+    Ok(lock)
 }
 
 /// `claimbase serve`: build in memory, serve over HTTP, rebuild and reload.

@@ -4,7 +4,8 @@
 //! did not change is hard-linked from the old output, so its modification
 //! time stays and deploy tools upload only what changed. Only when every
 //! file is in place are the two folders swapped; a failure at any point
-//! leaves the previous output as it was.
+//! leaves the previous output as it was. One process writes an output
+//! folder at a time ([`OutputLock`]).
 
 use std::collections::HashSet;
 use std::fs;
@@ -17,8 +18,10 @@ use rayon::prelude::*;
 
 use crate::sync::lock;
 
+mod lock;
 mod replace;
 
+pub use lock::{Holder, OutputLock, WAIT, lock_path};
 use replace::REPLACED;
 pub use replace::Replacer;
 
@@ -48,6 +51,26 @@ pub enum WriteError {
     Refused { path: String, reason: String },
     #[error("cannot write `{path}`: {source}")]
     Io { path: String, source: io::Error },
+    #[error("another claimbase ({holder}) is writing this output folder")]
+    Busy {
+        path: String,
+        holder: String,
+        /// The lock file, for the help line.
+        lock: String,
+    },
+}
+
+impl WriteError {
+    /// Whether the disk (or the user's quota) is full.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            WriteError::Io { source, .. } => {
+                source.kind() == io::ErrorKind::StorageFull
+                    || source.kind() == io::ErrorKind::QuotaExceeded
+            }
+            _ => false,
+        }
+    }
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -149,10 +172,10 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<WriteStats, Wri
 static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static ABANDONED: AtomicBool = AtomicBool::new(false);
 
-/// Removes the staging folder of every build in progress and refuses any
-/// further file, for a process that must stop at once (see
-/// `render::watchdog`): the outputs stay as they were, with nothing left
-/// beside them.
+/// Removes the staging folder and lock file of every build in progress
+/// and refuses any further file, for a process that must stop at once
+/// (see `render::watchdog`): the outputs stay as they were, with nothing
+/// left beside them.
 pub fn abandon_all() {
     ABANDONED.store(true, Ordering::SeqCst);
     // A file that passed the check just before is written within moments:
@@ -162,6 +185,7 @@ pub fn abandon_all() {
     for folder in folders {
         let _ = fs::remove_dir_all(folder);
     }
+    lock::remove_all();
 }
 
 fn forget(staging: &Path) {
@@ -181,6 +205,8 @@ pub struct Staging {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     committed: bool,
+    /// Held until the new site is in place, or given up.
+    lock: Option<OutputLock>,
 }
 
 /// A folder beside `output` for its new site, its old one or the files
@@ -221,7 +247,19 @@ impl Staging {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             committed: false,
+            lock: None,
         })
+    }
+
+    /// Keeps `lock` until the new site is swapped in or given up.
+    pub fn hold(&mut self, lock: OutputLock) {
+        self.lock = Some(lock);
+    }
+
+    /// The writer that held the lock before and ended without releasing
+    /// it, if this build took it over.
+    pub fn took_over(&self) -> Option<&Holder> {
+        self.lock.as_ref()?.took_over.as_ref()
     }
 
     /// Puts one file in the new site: a hard link to the old output's copy

@@ -45,11 +45,22 @@ impl Replacer {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = target.with_file_name(format!(".{file_name}.claimbase-tmp"));
-        fs::write(&temp, bytes)?;
-        if bytes.len() >= LARGE {
-            self.keep_old(&target);
+        let written = fs::write(&temp, bytes).and_then(|()| {
+            if bytes.len() >= LARGE {
+                self.keep_old(&target);
+            }
+            fs::rename(&temp, &target)
+        });
+        // A full disk leaves a part of the file: never in the output.
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
         }
-        fs::rename(&temp, &target)
+        written.map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot write `{}`: {e}", target.display()),
+            )
+        })
     }
 
     /// Removes the file at `path` below the output, and the folders it
