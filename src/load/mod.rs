@@ -199,37 +199,14 @@ pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnos
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(rel).unwrap_or_else(|| rel(content));
-                let message = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back at a folder that contains it"
-                        .to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map(|e| e.to_string()).unwrap_or_default()
-                    )
-                };
-                diagnostics.push(Diagnostic::error(path, Pos::START, message));
+                diagnostics.push(walk_error(root, content, &e));
                 continue;
             }
         };
         let path = entry.path();
-        if entry.path_is_symlink() {
-            let inside = path
-                .canonicalize()
-                .map(|real| real.starts_with(&content_real))
-                .unwrap_or(false);
-            if !inside {
-                diagnostics.push(
-                    Diagnostic::error(
-                        rel(path),
-                        Pos::START,
-                        "symbolic link points outside the content folder",
-                    )
-                    .with_help("copy the file into the content folder, or remove the link"),
-                );
-                continue;
-            }
+        if let Some(d) = link_outside(root, &entry, &content_real, "content") {
+            diagnostics.push(d);
+            continue;
         }
         let Ok(inner) = path.strip_prefix(content) else {
             continue;
@@ -288,6 +265,46 @@ pub fn load_content(root: &Path, content: &Path) -> (Vec<InputFile>, Vec<Diagnos
         }
     }
     (files, diagnostics)
+}
+
+/// A folder walk that could not go on: a link loop, or a file or folder
+/// that cannot be read. `dir` is the folder walked.
+fn walk_error(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = relative(root, e.path().unwrap_or(dir));
+    let message = if e.loop_ancestor().is_some() {
+        "symbolic link loop: this link points back at a folder that contains it".to_string()
+    } else {
+        format!(
+            "cannot read: {}",
+            e.io_error().map(|e| e.to_string()).unwrap_or_default()
+        )
+    };
+    Diagnostic::error(path, Pos::START, message)
+}
+
+/// An error for a symbolic link that leads out of the folder `real_dir`
+/// (the `what` folder), where files must stay; `None` for anything else.
+fn link_outside(
+    root: &Path,
+    entry: &walkdir::DirEntry,
+    real_dir: &Path,
+    what: &str,
+) -> Option<Diagnostic> {
+    let path = entry.path();
+    let inside = || {
+        path.canonicalize()
+            .is_ok_and(|real| real.starts_with(real_dir))
+    };
+    (entry.path_is_symlink() && !inside()).then(|| {
+        Diagnostic::error(
+            relative(root, path),
+            Pos::START,
+            format!("symbolic link points outside the {what} folder"),
+        )
+        .with_help(format!(
+            "copy the file into the {what} folder, or remove the link"
+        ))
+    })
 }
 
 /// What a Markdown file at `inner` (relative to the content folder) holds,

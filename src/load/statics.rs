@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::relative;
+use super::{link_outside, relative, walk_error};
 use crate::diagnostics::{Diagnostic, Pos};
 
 /// One file of the static folder.
@@ -48,36 +48,14 @@ pub fn read_static(root: &Path, dir: &Path) -> (Vec<StaticFile>, Vec<Diagnostic>
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| relative(root, dir), |p| relative(root, p));
-                let message = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back at a folder that contains it".into()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map(|e| e.to_string()).unwrap_or_default()
-                    )
-                };
-                diagnostics.push(Diagnostic::error(path, Pos::START, message));
+                diagnostics.push(walk_error(root, dir, &e));
                 continue;
             }
         };
         let path = entry.path();
         let shown = relative(root, path);
-        if entry.path_is_symlink()
-            && !path
-                .canonicalize()
-                .is_ok_and(|real| real.starts_with(&real_dir))
-        {
-            diagnostics.push(
-                Diagnostic::error(
-                    shown,
-                    Pos::START,
-                    "symbolic link points outside the static folder",
-                )
-                .with_help("copy the file into the static folder, or remove the link"),
-            );
+        if let Some(d) = link_outside(root, &entry, &real_dir, "static") {
+            diagnostics.push(d);
             continue;
         }
         if entry.file_type().is_dir() {
