@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::load::FileKind;
-use crate::parse::{BodyLink, Claim, Page, Records, Source, Speaker, Topic};
+use crate::parse::{BodyLink, Claim, Page, Records, Source, Spanned, Speaker, Topic};
 
 /// A record of any kind, as body links name it.
 pub type RecordRef = (FileKind, String);
@@ -105,16 +105,38 @@ impl Graph {
         }
     }
 
+    /// The body links and former ids of the record of `kind` with `id`.
+    fn parts(&self, kind: FileKind, id: &str) -> (&[BodyLink], &[Spanned<String>]) {
+        let parts = match kind {
+            FileKind::Claim => self
+                .claim_index
+                .get(id)
+                .map(|&i| (&self.claims[i].links, &self.claims[i].old_ids)),
+            FileKind::Speaker => self
+                .speaker_index
+                .get(id)
+                .map(|&i| (&self.speakers[i].links, &self.speakers[i].old_ids)),
+            FileKind::Source => self
+                .source_index
+                .get(id)
+                .map(|&i| (&self.sources[i].links, &self.sources[i].old_ids)),
+            FileKind::Topic => self
+                .topic_index
+                .get(id)
+                .map(|&i| (&self.topics[i].links, &self.topics[i].old_ids)),
+            FileKind::Page => self
+                .page_index
+                .get(id)
+                .map(|&i| (&self.pages[i].links, &self.pages[i].old_ids)),
+        };
+        parts.map_or((&[], &[]), |(links, old)| {
+            (links.as_slice(), old.as_slice())
+        })
+    }
+
     /// The body links of the record of `kind` with `id`.
     pub fn body_links(&self, kind: FileKind, id: &str) -> &[BodyLink] {
-        let links = match kind {
-            FileKind::Claim => self.claim_index.get(id).map(|&i| &self.claims[i].links),
-            FileKind::Speaker => self.speaker_index.get(id).map(|&i| &self.speakers[i].links),
-            FileKind::Source => self.source_index.get(id).map(|&i| &self.sources[i].links),
-            FileKind::Topic => self.topic_index.get(id).map(|&i| &self.topics[i].links),
-            FileKind::Page => self.page_index.get(id).map(|&i| &self.pages[i].links),
-        };
-        links.map_or(&[], Vec::as_slice)
+        self.parts(kind, id).0
     }
 
     /// Every record of the site, as (kind, id), in kind and then page order.
@@ -140,43 +162,12 @@ impl Graph {
     /// Every former id (`aliases`) of the site's records: (kind, old id,
     /// id), in kind and then page order.
     pub fn redirects(&self) -> Vec<(FileKind, &str, &str)> {
-        let mut out = Vec::new();
-        for c in &self.claims {
-            out.extend(
-                c.old_ids
-                    .iter()
-                    .map(|o| (FileKind::Claim, o.value.as_str(), c.id.as_str())),
-            );
-        }
-        for s in &self.speakers {
-            out.extend(
-                s.old_ids
-                    .iter()
-                    .map(|o| (FileKind::Speaker, o.value.as_str(), s.id.as_str())),
-            );
-        }
-        for s in &self.sources {
-            out.extend(
-                s.old_ids
-                    .iter()
-                    .map(|o| (FileKind::Source, o.value.as_str(), s.id.as_str())),
-            );
-        }
-        for t in &self.topics {
-            out.extend(
-                t.old_ids
-                    .iter()
-                    .map(|o| (FileKind::Topic, o.value.as_str(), t.id.as_str())),
-            );
-        }
-        for p in &self.pages {
-            out.extend(
-                p.old_ids
-                    .iter()
-                    .map(|o| (FileKind::Page, o.value.as_str(), p.id.as_str())),
-            );
-        }
-        out
+        self.records()
+            .flat_map(|(kind, id)| {
+                let old = self.parts(kind, id).1;
+                old.iter().map(move |o| (kind, o.value.as_str(), id))
+            })
+            .collect()
     }
 
     /// Who mentions whom, from the body links of every record.
@@ -373,10 +364,10 @@ pub fn report_date(
 /// same id, date and draft state, speakers, sources, topics and relations.
 /// Replacing one by the other changes no index, list or relation.
 pub fn links_alike(a: &Claim, b: &Claim) -> bool {
-    fn ids(list: &[crate::parse::Spanned<String>]) -> impl Iterator<Item = &str> {
+    fn ids(list: &[Spanned<String>]) -> impl Iterator<Item = &str> {
         list.iter().map(|s| s.value.as_str())
     }
-    fn same(a: &[crate::parse::Spanned<String>], b: &[crate::parse::Spanned<String>]) -> bool {
+    fn same(a: &[Spanned<String>], b: &[Spanned<String>]) -> bool {
         ids(a).eq(ids(b))
     }
     a.id == b.id
