@@ -114,10 +114,9 @@ fn watch_under_a_day_of_random_edits_ends_equal_to_a_full_build() {
 }
 
 /// Found by the day of edits: a content folder deleted and made again
-/// (`rm -r claims && git checkout claims`) is no longer watched, so later
-/// saves never reach the output. Open; see docs/reliability.md.
+/// (`rm -r claims && git checkout claims`) is a new folder to the system,
+/// and must be watched again for later saves to reach the output.
 #[test]
-#[ignore = "known fault: watch loses a content folder that is deleted and made again"]
 fn watch_follows_a_content_folder_deleted_and_made_again() {
     let site = common::fixture("full");
     let content = site.path("claims");

@@ -94,10 +94,38 @@ fn layout(options: &BuildOptions) -> Layout {
 
 /// Starts watching a site's inputs; events arrive on the returned channel.
 /// The watcher stops when the returned guard is dropped.
+/// A running watcher, which can be pointed at a folder again: a folder
+/// deleted and made anew (`rm -r claims && git checkout claims`) is a new
+/// folder to the system, no longer watched.
+trait Watching {
+    fn watch_folder(&mut self, path: &Path) -> notify::Result<()>;
+}
+
+impl<T: notify::Watcher, C: notify_debouncer_full::FileIdCache> Watching
+    for notify_debouncer_full::Debouncer<T, C>
+{
+    fn watch_folder(&mut self, path: &Path) -> notify::Result<()> {
+        self.watch(path, RecursiveMode::Recursive)
+    }
+}
+
+/// Watches the site's input folders again after one of them was made
+/// anew; stops watching nothing, since a watch of a deleted folder ends by
+/// itself.
+fn watch_again(watcher: &mut dyn Watching, layout: &Layout, reporter: &mut dyn Reporter) {
+    for dir in [&layout.content, &layout.templates, &layout.statics] {
+        if dir.is_dir()
+            && let Err(e) = watcher.watch_folder(dir)
+        {
+            reporter.line(&format!("watch error: cannot watch {}: {e}", dir.display()));
+        }
+    }
+}
+
 fn start_watcher(
     layout: &Layout,
     poll: bool,
-) -> Result<(Box<dyn std::any::Any>, Receiver<DebounceEventResult>), String> {
+) -> Result<(Box<dyn Watching>, Receiver<DebounceEventResult>), String> {
     let (tx, rx) = channel();
     let describe = |e: notify::Error| format!("cannot watch the site for changes: {e}");
     let mut targets: Vec<(&Path, RecursiveMode)> =
@@ -228,6 +256,7 @@ fn search_summary(update: &Update) -> String {
 /// files, then, from the background, the search index.
 fn rebuild_loop(
     rx: &Receiver<DebounceEventResult>,
+    watcher: &mut dyn Watching,
     layout: &Layout,
     options: &BuildOptions,
     session: &mut Option<Session>,
@@ -240,7 +269,12 @@ fn rebuild_loop(
             return;
         };
         let (changes, detected) = match wake {
-            Wake::Changes(changes, detected) => (changes, detected),
+            Wake::Changes(changes, detected) => {
+                if changes.folders {
+                    watch_again(watcher, layout, reporter);
+                }
+                (changes, detected)
+            }
             Wake::Poll => {
                 if let Some(s) = session.as_mut()
                     && let Some(result) = s.search_update(false)
@@ -326,7 +360,7 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
     let layout = layout(&options);
     let _lock = lock_output(&options, &layout, reporter)?;
     // Watch before the first build, so an edit made during it is not lost.
-    let (_guard, rx) = start_watcher(&layout, poll)?;
+    let (mut watcher, rx) = start_watcher(&layout, poll)?;
     let mut session = None;
     let first = Instant::now();
     match step(&mut session, &options, &Changes::default()) {
@@ -350,7 +384,15 @@ pub fn watch(options: BuildOptions, poll: bool, reporter: &mut dyn Reporter) -> 
         }
     }
     let mut output = Output::default();
-    rebuild_loop(&rx, &layout, &options, &mut session, reporter, &mut output);
+    rebuild_loop(
+        &rx,
+        &mut *watcher,
+        &layout,
+        &options,
+        &mut session,
+        reporter,
+        &mut output,
+    );
     Ok(())
 }
 
@@ -416,7 +458,7 @@ pub fn serve(
         reloader: Reloader::default(),
     });
 
-    let (_guard, rx) = start_watcher(&layout, poll)?;
+    let (mut watcher, rx) = start_watcher(&layout, poll)?;
     let mut session = None;
     let first = Instant::now();
     match step(&mut session, &options, &Changes::default()) {
@@ -450,7 +492,15 @@ pub fn serve(
         open_browser(&url);
     }
     let mut browser = Browser { state: &state };
-    rebuild_loop(&rx, &layout, &options, &mut session, reporter, &mut browser);
+    rebuild_loop(
+        &rx,
+        &mut *watcher,
+        &layout,
+        &options,
+        &mut session,
+        reporter,
+        &mut browser,
+    );
     Ok(())
 }
 

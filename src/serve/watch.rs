@@ -31,6 +31,9 @@ pub struct Changes {
     pub templates: bool,
     /// A static file was written, created, renamed or deleted.
     pub statics: bool,
+    /// The content, templates or static folder itself was made, removed or
+    /// renamed: it must be watched again.
+    pub folders: bool,
     /// `claimbase.toml` changed.
     pub config: bool,
 }
@@ -46,6 +49,7 @@ impl Changes {
             .extend(other.content_paths.iter().cloned());
         self.templates |= other.templates;
         self.statics |= other.statics;
+        self.folders |= other.folders;
         self.config |= other.config;
     }
 }
@@ -65,6 +69,9 @@ pub fn classify<'a>(
         if path == layout.config_file {
             changes.config = true;
             continue;
+        }
+        if [&layout.content, &layout.templates, &layout.statics].contains(&&path.to_path_buf()) {
+            changes.folders = true;
         }
         if let Ok(inner) = path.strip_prefix(&layout.statics) {
             // Dot files are static files too (`.nojekyll`); editor litter is not.
