@@ -278,6 +278,10 @@ fn a_content_file_that_cannot_be_read() {
     run.assert_code(1).assert_errors(&[
         "claims/by-year/claim-19.md:1:1: error: cannot read the file: Permission denied (os error 13)",
     ]);
+    assert_eq!(
+        run.help_for("claims/by-year/claim-19.md:1:1: error: cannot read the file: Permission denied (os error 13)"),
+        Some("let the user who builds the site read the file (`chmod a+r`), or move it out of the content folder")
+    );
     run.assert_stderr_contains("nothing was written");
     guard::assert_same_tree(
         &before,

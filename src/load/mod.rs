@@ -344,8 +344,15 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
         )
         .with_help(help));
     }
-    let bytes =
-        read_bounded(path).map_err(|e| Diagnostic::error(rel_path.clone(), Pos::START, e))?;
+    let bytes = read_bounded(path).map_err(|e| {
+        let denied = e.contains("ermission denied");
+        let d = Diagnostic::error(rel_path.clone(), Pos::START, e);
+        if denied {
+            d.with_help("let the user who builds the site read the file (`chmod a+r`), or move it out of the content folder")
+        } else {
+            d
+        }
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).expect("valid prefix");
