@@ -100,11 +100,24 @@ pub struct Entry {
 /// Every file and folder under `dir` (relative path → entry), the folder
 /// itself as `.`; empty if `dir` does not exist.
 pub fn snapshot_with_times(dir: &Path) -> BTreeMap<String, Entry> {
+    // A folder a live writer (`watch`) is changing may lose a file between
+    // being listed and being read: what is gone by then is not there.
+    fn gone<T>(result: std::io::Result<T>) -> Option<T> {
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            other => Some(other.unwrap()),
+        }
+    }
     fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Entry>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
+        let Some(entries) = gone(fs::read_dir(dir)) else {
+            return;
+        };
+        for entry in entries {
+            let Some(entry) = gone(entry) else { continue };
             let path = entry.path();
-            let meta = fs::symlink_metadata(&path).unwrap();
+            let Some(meta) = gone(fs::symlink_metadata(&path)) else {
+                continue;
+            };
             let rel = path
                 .strip_prefix(base)
                 .unwrap()
@@ -113,10 +126,18 @@ pub fn snapshot_with_times(dir: &Path) -> BTreeMap<String, Entry> {
             if meta.is_dir() {
                 walk(base, &path, out);
             }
+            let bytes = if meta.is_file() {
+                let Some(bytes) = gone(fs::read(&path)) else {
+                    continue;
+                };
+                Some(bytes)
+            } else {
+                None
+            };
             out.insert(
                 rel,
                 Entry {
-                    bytes: meta.is_file().then(|| fs::read(&path).unwrap()),
+                    bytes,
                     modified: meta.modified().unwrap(),
                 },
             );
