@@ -24,7 +24,19 @@ const PAGE_SIZE = 10;
 // worker hands every result back across threads and later releases each
 // one with a message of its own, which stalled typing for seconds at
 // 10,000 claims (docs/search.md).
-const OPTIONS = (text) => ({ baseUrl: text.base, noWorker: true });
+//
+// Pagefind asks for its entry file (which names the current index files)
+// at `pagefind-entry.json?ts=<now in ms>` unless given a tag: a new URL on
+// every load, which no browser or CDN cache can answer. The tag here is the
+// current minute instead: within a minute every load asks for the same URL,
+// which caches may answer, and after a deploy (which deletes the old index
+// files) no reader keeps the old entry for more than a minute.
+const ENTRY_TAG_MS = 60_000;
+const OPTIONS = (text) => ({
+  baseUrl: text.base,
+  noWorker: true,
+  metaCacheTag: String(Math.floor(Date.now() / ENTRY_TAG_MS)),
+});
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 const root = document.getElementById("search");

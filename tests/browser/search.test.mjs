@@ -308,3 +308,24 @@ test("a filter alone lists one month's claims in id order, newest month first", 
   }
   await page.close();
 });
+
+test("the entry file is asked for at one URL a minute, so caches can answer it", async () => {
+  const context = await browser.newContext();
+  await context.clock.setFixedTime(new Date("2025-06-01T10:00:30Z"));
+  const asked = [];
+  context.on("request", (r) => {
+    if (r.url().includes("pagefind-entry.json")) asked.push(r.url().replace(server.url, ""));
+  });
+  for (let load = 0; load < 2; load++) {
+    const page = await context.newPage();
+    await page.goto(`${server.url}search/?q=${encodeURIComponent("价格战")}`);
+    await settled(page);
+    await page.close();
+  }
+  const minute = Math.floor(Date.parse("2025-06-01T10:00:30Z") / 60000);
+  assert.ok(asked.length >= 2, asked.join(", "));
+  // Both loads asked for the same URL, the minute's, of each bundle.
+  assert.ok(new Set(asked).size <= 2 && asked.length > new Set(asked).size, asked.join(", "));
+  assert.ok(asked.every((u) => u.endsWith(`?ts=${minute}`)), asked.join(", "));
+  await context.close();
+});
