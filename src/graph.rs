@@ -94,6 +94,25 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// The `count` newest claims, newest date first. Claims of the same
+    /// date (the same month, for month-precision dates) stay in id order,
+    /// as they are everywhere else, rather than coming out reversed.
+    pub fn newest_claims(&self, count: usize) -> Vec<usize> {
+        let mut newest = Vec::with_capacity(count.min(self.claims.len()));
+        let mut end = self.claims.len();
+        while end > 0 && newest.len() < count {
+            let date = self.claims[end - 1].date;
+            let start = self.claims[..end]
+                .iter()
+                .rposition(|c| c.date != date)
+                .map_or(0, |i| i + 1);
+            let room = count - newest.len();
+            newest.extend((start..end).take(room));
+            end = start;
+        }
+        newest
+    }
+
     /// Whether the site has a record of `kind` with `id`.
     pub fn has(&self, kind: FileKind, id: &str) -> bool {
         match kind {
@@ -409,6 +428,36 @@ mod tests {
         let (records, diagnostics) = crate::parse::parse_files(&[file]);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         Arc::unwrap_or_clone(records.claims.into_iter().next().unwrap())
+    }
+
+    #[test]
+    fn newest_claims_are_newest_date_first_and_one_date_in_id_order() {
+        let files: Vec<InputFile> = [
+            ("b", "2024-05"),
+            ("a", "2024-05"),
+            ("c", "2024-05"),
+            ("z", "2023"),
+            ("y", "2025-01-02"),
+        ]
+        .iter()
+        .map(|(id, date)| {
+            let text = format!(
+                "---\nclaim: A claim.\nspeaker: x\ndate: {date}\nsource: s\ntopics: [t]\nkind: opinion\n---\n"
+            );
+            InputFile::in_content(FileKind::Claim, id, &text)
+        })
+        .collect();
+        let (records, diagnostics) = crate::parse::parse_files(&files);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let g = link(records, false);
+        let ids = |list: Vec<usize>| {
+            list.iter()
+                .map(|&i| g.claims[i].id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(g.newest_claims(10)), ["y", "a", "b", "c", "z"]);
+        assert_eq!(ids(g.newest_claims(3)), ["y", "a", "b"]);
+        assert!(g.newest_claims(0).is_empty());
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "archive",
     "aliases",
 ];
-pub const TOPIC_FIELDS: &[&str] = &["title", "question", "aliases"];
+pub const TOPIC_FIELDS: &[&str] = &["title", "question", "aliases", "search_terms"];
 pub const SPEAKER_KINDS: &[&str] = &["person", "organisation"];
 pub const SOURCE_KINDS: &[&str] = &[
     "article",
@@ -94,6 +94,9 @@ pub struct Topic {
     pub path: String,
     pub title: String,
     pub question: Option<String>,
+    /// Words that find the topic and its claims in search though they say
+    /// neither (`预训练` for "The end of pretraining").
+    pub search_terms: Vec<String>,
     /// Former ids, whose URLs redirect here (`aliases`; for a speaker,
     /// those of its aliases that are ids).
     pub old_ids: Vec<Spanned<String>>,
@@ -197,6 +200,7 @@ pub fn parse_topic(
     let mut f = Fields::open(path, front_matter, TOPIC_FIELDS, "topic", diagnostics)?;
     let title = f.required_string("title", "\"AI and jobs\"");
     let question = f.string("question").map(|s| s.value);
+    let search_terms = values(f.strings("search_terms"));
     let old_ids = f.strings("aliases");
     if f.broken {
         return None;
@@ -206,6 +210,7 @@ pub fn parse_topic(
         path: path.to_string(),
         title: title?.value,
         question,
+        search_terms,
         old_ids,
         links: super::links::body_links(&body, body_line),
         body,

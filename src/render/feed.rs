@@ -1,6 +1,7 @@
 //! Atom feeds (site, per topic, per speaker), the sitemap and robots.txt.
 //! Written by hand with escaping, so their bytes are stable build to build.
 
+use std::cmp::Reverse;
 use std::fmt::Write;
 
 use super::chart::escape;
@@ -23,6 +24,13 @@ pub fn changed(graph: &Graph, i: usize) -> PartialDate {
     c.updated.unwrap_or(c.date).max(c.date)
 }
 
+/// A claim's place in a feed, smallest first: see [`FeedSpec::entries`].
+/// Claims are in (date, id) order, so among equal dates the index is the
+/// id order.
+fn feed_key(graph: &Graph, i: usize) -> (Reverse<PartialDate>, Reverse<PartialDate>, usize) {
+    (Reverse(changed(graph, i)), Reverse(graph.claims[i].date), i)
+}
+
 pub struct FeedSpec<'a> {
     /// Path of the feed below the base: `feed.xml`, `topics/x/feed.xml`.
     pub path: String,
@@ -34,25 +42,19 @@ pub struct FeedSpec<'a> {
 
 impl FeedSpec<'_> {
     /// The claims the feed shows: the newest first, by the date they
-    /// last changed, then by position (which is date order).
+    /// last changed, then by their own date, newest first, then by id (so
+    /// claims of one month keep their id order, not its reverse).
     pub fn entries(&self, graph: &Graph) -> Vec<usize> {
         // Each claim's key once, then the newest FEED_SIZE in linear time
         // and only those sorted: the site's feed chooses from every claim
         // on each rebuild.
-        let mut keyed: Vec<_> = self
-            .claims
-            .iter()
-            .map(|&i| std::cmp::Reverse((changed(graph, i), i)))
-            .collect();
+        let mut keyed: Vec<_> = self.claims.iter().map(|&i| feed_key(graph, i)).collect();
         if keyed.len() > FEED_SIZE {
             keyed.select_nth_unstable(FEED_SIZE);
             keyed.truncate(FEED_SIZE);
         }
         keyed.sort_unstable();
-        keyed
-            .into_iter()
-            .map(|std::cmp::Reverse((_, i))| i)
-            .collect()
+        keyed.into_iter().map(|(_, _, i)| i).collect()
     }
 }
 
@@ -256,7 +258,7 @@ mod tests {
             let entries = spec.entries(&graph);
             // By sorting them all.
             let mut sorted = claims.to_vec();
-            sorted.sort_by_key(|&i| std::cmp::Reverse((changed(&graph, i), i)));
+            sorted.sort_by_key(|&i| feed_key(&graph, i));
             sorted.truncate(FEED_SIZE);
             assert_eq!(entries, sorted);
             assert_eq!(entries.len(), claims.len().min(FEED_SIZE));

@@ -189,10 +189,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "{count} claims found",
         "找到 {count} 条观点",
     ),
+    ("search_found_one", "1 result found", "找到 1 条结果"),
+    (
+        "search_found_many",
+        "{count} results found",
+        "找到 {count} 条结果",
+    ),
     (
         "search_no_results",
-        "No claims found. Try other words or fewer filters.",
-        "没有找到观点。请换个说法，或减少筛选条件。",
+        "Nothing found. Try other words or fewer filters.",
+        "没有找到结果。请换个说法，或减少筛选条件。",
     ),
     (
         "search_error",

@@ -108,8 +108,8 @@ fn with_view_context<R>(
     })
 }
 
-/// What the search index holds: one record per published claim; `None`
-/// when the site has `search = false`.
+/// What the search index holds: one record per published claim, then per
+/// speaker, source and topic; `None` when the site has `search = false`.
 pub fn search_records(
     graph: &Graph,
     config: &Config,

@@ -188,7 +188,7 @@ pub fn affected_in_place(
         size: timeline_page_size,
         claims: g.claims.len(),
     };
-    let home = newest_on_home(g.claims.len());
+    let home = newest_on_home(g);
     for &i in &shown {
         pages.insert(format!("{}index.html", timeline_path(timeline.page_of(i))));
         if home.contains(&i) {

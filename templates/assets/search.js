@@ -1,6 +1,15 @@
 // The search page: runs the reader's query against the site's Pagefind
-// index as they type, and lists the matching claims with the matched words
-// marked. Everything it loads comes from this site (no server, no CDN).
+// index as they type, and lists the matching claims, speakers, sources and
+// topics with the matched words marked. Everything it loads comes from this
+// site (no server, no CDN).
+//
+// A record's content starts with the words its snippet may show (a claim's
+// quote, translation and body; a page's text) and goes on with words that
+// only find it (the statement, names and aliases, titles); `meta.lead`
+// counts the first part's words, and the snippet is cut from it here
+// rather than taken from Pagefind's excerpt, which would show an alias list
+// or the statement again (src/render/search/record.rs). Speakers, sources
+// and topics have no filters, so any filter lists only claims.
 //
 // There are two indexes of the same claims (see src/render/search.rs): one
 // with English stemming, one with Chinese word segmentation. A query with
@@ -15,7 +24,19 @@ const PAGE_SIZE = 10;
 // worker hands every result back across threads and later releases each
 // one with a message of its own, which stalled typing for seconds at
 // 10,000 claims (docs/search.md).
-const OPTIONS = (text) => ({ baseUrl: text.base, noWorker: true });
+//
+// Pagefind asks for its entry file (which names the current index files)
+// at `pagefind-entry.json?ts=<now in ms>` unless given a tag: a new URL on
+// every load, which no browser or CDN cache can answer. The tag here is the
+// current minute instead: within a minute every load asks for the same URL,
+// which caches may answer, and after a deploy (which deletes the old index
+// files) no reader keeps the old entry for more than a minute.
+const ENTRY_TAG_MS = 60_000;
+const OPTIONS = (text) => ({
+  baseUrl: text.base,
+  noWorker: true,
+  metaCacheTag: String(Math.floor(Date.now() / ENTRY_TAG_MS)),
+});
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 const root = document.getElementById("search");
@@ -29,6 +50,7 @@ function start(root) {
   const status = root.querySelector("#search-status");
   const list = root.querySelector("#search-results");
   const more = root.querySelector("#search-more");
+  const filtersBox = root.querySelector("#search-filters-box");
   const pageLang = document.documentElement.lang || "en";
   // Filter value -> label, as the page's <option>s say it.
   const labels = Object.fromEntries(
@@ -41,6 +63,9 @@ function start(root) {
     const value = params.get(s.name);
     if (value && labels[s.name][value]) s.value = value;
   }
+  // The filters fold away on a narrow screen, so that the first result is
+  // on the first screen; they are open when one is set or there is room.
+  if (filtersBox && (selects.some((s) => s.value) || matchMedia("(min-width: 48rem)").matches)) filtersBox.open = true;
   root.hidden = false;
 
   let english, chinese, failed = false;
@@ -144,7 +169,11 @@ function start(root) {
     list.replaceChildren(...items);
     list.removeAttribute("aria-busy");
     const n = pending.length;
-    status.textContent = n === 0 ? text.noResults : (n === 1 ? text.resultsOne : text.resultsMany).replace("{count}", n);
+    // "claims" while only claims can be found (a filter is set), else "results".
+    const claimsOnly = Object.keys(filters).length > 0;
+    const one = claimsOnly ? text.resultsOne : text.foundOne;
+    const many = claimsOnly ? text.resultsMany : text.foundMany;
+    status.textContent = n === 0 ? text.noResults : (n === 1 ? one : many).replace("{count}", n);
   }
 
   /** The next page of results as list items, or null if a newer query won. */
@@ -158,6 +187,8 @@ function start(root) {
   }
 
   function resultItem(data) {
+    const type = data.meta.type ?? "claim";
+    if (type !== "claim") return pageItem(data, type);
     const li = el("li", "claim-item search-result");
     const matched = matchedWords(data);
     const link = el("a", "claim-link");
@@ -207,11 +238,30 @@ function start(root) {
     }
     li.append(meta);
 
-    if (data.excerpt) {
-      const excerpt = el("p", "search-excerpt");
-      excerpt.append(...excerptNodes(data.excerpt));
-      li.append(excerpt);
+    const excerpt = snippet(data);
+    if (excerpt) li.append(excerpt);
+    return li;
+  }
+
+  /** A speaker, source or topic: its kind, its name, and a snippet of its page. */
+  function pageItem(data, type) {
+    const li = el("li", `claim-item search-result search-page search-${type}`);
+    const label = el("span", "search-type");
+    label.textContent = text[`type${type[0].toUpperCase()}${type.slice(1)}`] ?? type;
+    const link = el("a", "page-link");
+    link.href = data.url;
+    const title = data.meta.title ?? data.url;
+    link.append(...marked(title, matchedWords(data)));
+    langOf(link, title);
+    li.append(label, " ", link);
+    if (data.meta.detail) {
+      const detail = el("div", "claim-meta");
+      detail.textContent = data.meta.detail;
+      langOf(detail, data.meta.detail);
+      li.append(detail);
     }
+    const excerpt = snippet(data);
+    if (excerpt) li.append(excerpt);
     return li;
   }
 
@@ -307,29 +357,59 @@ function marked(text, matched) {
   return nodes;
 }
 
+const SNIPPET_WORDS = 30;
+
 /**
- * Pagefind's excerpt as DOM nodes. It escapes `<` and `>` in the text and
- * adds <mark> around matches; nothing else is taken as markup.
+ * A result's snippet: up to SNIPPET_WORDS words of the first `meta.lead`
+ * words of its content (white-space-separated runs; on a segmented Chinese
+ * index each run is one or more zero-width-space-separated words), around
+ * the first that matched, matched words marked. Null when the record has
+ * no such words.
  */
-function excerptNodes(excerpt) {
-  const nodes = [];
-  const parts = excerpt.replace(/\u200B/g, "").split(/(<mark>|<\/mark>)/);
-  let inMark = false;
-  for (const part of parts) {
-    if (part === "<mark>") inMark = true;
-    else if (part === "</mark>") inMark = false;
-    else if (part) {
-      const value = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-      if (inMark) {
-        const mark = el("mark");
-        mark.textContent = value;
-        nodes.push(mark);
-      } else {
-        nodes.push(value);
-      }
-    }
+function snippet(data) {
+  const lead = Number(data.meta.lead ?? 0);
+  if (!lead) return null;
+  const raw = data.raw_content ?? data.content ?? "";
+  const segmented = raw.includes("\u200B");
+  const words = segmented ? raw.split("\u200B") : raw.split(/[^\S\uFEFF]+/);
+  // Where the lead ends, in Pagefind's words.
+  let end = 0;
+  if (segmented) {
+    for (let runs = 0; end < words.length && runs < lead; end++) if (/\s$/.test(words[end])) runs++;
+  } else {
+    end = Math.min(lead, words.length);
   }
-  return nodes;
+  const hits = new Set((data.locations ?? []).filter((at) => at < end));
+  const first = Math.min(...hits);
+  const start = hits.size ? Math.max(0, Math.min(first - 8, end - SNIPPET_WORDS)) : 0;
+  const stop = Math.min(end, start + SNIPPET_WORDS);
+  const unescape = (w) => w.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  const nodes = [];
+  if (start > 0) nodes.push("… ");
+  for (let at = start; at < stop; at++) {
+    let word = unescape(words[at]);
+    if (!segmented && at < stop - 1) word += " ";
+    if (!hits.has(at)) {
+      nodes.push(word);
+      continue;
+    }
+    // Adjacent matches with no space between them (Chinese words) share one
+    // mark; the space after a word stays outside it.
+    const trailing = word.match(/\s*$/)[0];
+    const bare = word.slice(0, word.length - trailing.length);
+    const last = nodes[nodes.length - 1];
+    if (last instanceof Element && hits.has(at - 1)) last.textContent += bare;
+    else {
+      const mark = el("mark");
+      mark.textContent = bare;
+      nodes.push(mark);
+    }
+    if (trailing) nodes.push(trailing);
+  }
+  if (stop < end) nodes.push(" …");
+  const p = el("p", "search-excerpt");
+  p.append(...nodes);
+  return p;
 }
 
 function el(tag, className) {

@@ -1,12 +1,15 @@
 // Search in a real browser: the bundled site, built under a sub-path and
 // served there as a static host would, answers Chinese words, English
 // phrases (stemmed) and a Chinese-named speaker's English alias as the
-// reader types, lists the right claims and not unrelated ones, filters,
-// marks what matched, starts from the header's box, and says what to do
-// without JavaScript.
+// reader types, lists the right claims and not unrelated ones, and the
+// speakers, sources and topics too, shows snippets of the claims' own
+// words, filters, fits its first result on a phone's first screen, marks
+// what matched, starts from the header's box, and says what to do without
+// JavaScript.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 import { repo, useBundledSite } from "./lib.mjs";
 
 let server, browser;
@@ -16,6 +19,39 @@ useBundledSite((s, b) => {
 });
 
 const claim = (id) => `/ai-claims/claims/${id}/`;
+
+/** The ids of the bundled claims whose topics include `topic`. */
+function claimsOfTopic(topic) {
+  const ids = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith("_")) walk(path);
+      else if (entry.name.endsWith(".md")) {
+        const front = readFileSync(path, "utf8").split("\n---")[0];
+        const topics = front.match(/^topics:\s*\[([^\]]*)\]/m)?.[1].split(",").map((t) => t.trim());
+        if (topics?.includes(topic)) ids.push(entry.name.replace(/\.md$/, ""));
+      }
+    }
+  };
+  walk(join(repo, "claims"));
+  return ids;
+}
+
+/** Every result as {href, type, title, snippet}. */
+async function results(page) {
+  return page.locator("#search-results > li").evaluateAll((items) =>
+    items.map((li) => {
+      const link = li.querySelector("a");
+      return {
+        href: link.getAttribute("href"),
+        type: li.querySelector(".search-type")?.textContent ?? "claim",
+        title: link.textContent,
+        snippet: li.querySelector(".search-excerpt")?.textContent ?? "",
+      };
+    }),
+  );
+}
 
 /** Waits until the results answer what the search box holds. */
 async function settled(page) {
@@ -31,6 +67,17 @@ async function search(page, query) {
   await box.fill("");
   await box.pressSequentially(query);
   await settled(page);
+  return page.locator("#search-results li a.claim-link").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+}
+
+/** Shows every result of the current search; returns the claim links. */
+async function showAll(page) {
+  const more = page.locator("#search-more");
+  while (await more.isVisible()) {
+    const count = await page.locator("#search-results > li").count();
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results > li").length > n, count);
+  }
   return page.locator("#search-results li a.claim-link").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
 }
 
@@ -51,22 +98,23 @@ function assertListed(found, expected, unrelated, query) {
 
 test("Chinese words find the claims that contain them, not loose characters", async () => {
   const { page, errors } = await searchPage();
-  const pretraining = await search(page, "预训练");
+  await search(page, "预训练");
+  const pretraining = await showAll(page);
+  const topic = claimsOfTopic("end-of-pretraining");
+  assert.ok(topic.length > 6, `the pretraining topic has more claims than say 预训练 (${topic})`);
   assertListed(
     pretraining,
     [
-      "he-enpei-pretraining-will-never-end",
-      "sutskever-pretraining-will-end",
-      "supporters-scaling-law-hits-the-wall",
+      // The claims that say it, and every claim of the topic whose
+      // search_terms has it.
       "he-enpei-transn-pretraining-cost-fraction",
       "he-enpei-dual-brain-keeps-enterprise-data-local",
-      "pretraining-era-already-over",
+      ...topic,
     ],
     // 预计 and 预测 share the character 预, not the word.
-    ["research-data-exhausted-around-2028", "smaller-companies-no-need-to-stockpile-compute-chips", "li-qiang-40-percent-white-collar-jobs-at-risk"],
+    ["smaller-companies-no-need-to-stockpile-compute-chips", "li-qiang-40-percent-white-collar-jobs-at-risk"],
     "预训练",
   );
-  assert.equal(pretraining.length, 6, "预训练 is in six claims");
   assertListed(
     await search(page, "价格战"),
     ["he-enpei-price-war-will-continue-in-2025", "doubao-price-cut-set-off-price-war", "eight-models-cut-prices-618-2024", "he-enpei-domestic-models-should-innovate"],
@@ -172,4 +220,112 @@ test("results have no serious or critical axe violation, light or dark", async (
     assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), [], colorScheme);
     await page.close();
   }
+});
+
+test("snippets show the claim's own words, not alias lists and not the statement again", async () => {
+  const { page, errors } = await searchPage();
+  for (const query of ["Baidu", "iFlytek", "Xu Li", "价格战", "预训练", "price war"]) {
+    await search(page, query);
+    const found = (await results(page)).filter((r) => r.type === "claim");
+    assert.ok(found.length > 0, `${query} finds claims`);
+    for (const { href, title, snippet } of found) {
+      for (const list of ["百度 Baidu", "科大讯飞 iFlytek", "徐立 Xu Li", "Baidu 科大讯飞"]) {
+        assert.ok(!snippet.includes(list), `${query}: ${href}'s snippet shows the alias list ${list}: ${snippet}`);
+      }
+      assert.ok(!snippet.includes(title.trim()), `${query}: ${href}'s snippet repeats its statement: ${snippet}`);
+    }
+  }
+  // A word of the quote is marked in the snippet.
+  await search(page, "价格战");
+  const marks = await page.locator("#search-results .search-excerpt mark").allTextContents();
+  assert.ok(marks.some((m) => m.includes("价格战")), `价格战 is marked in a snippet (${marks.join(" | ")})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("speakers, sources and topics are found too, labelled with their kind", async () => {
+  const { page, errors } = await searchPage();
+  const kinds = async (query) => {
+    await search(page, query);
+    return (await results(page)).filter((r) => r.type !== "claim");
+  };
+  let pages = await kinds("Xu Li");
+  assert.ok(
+    pages.some((r) => r.href === "/ai-claims/speakers/xu-li/" && r.type === "Speaker" && r.title === "徐立"),
+    `Xu Li finds the speaker 徐立 (got ${JSON.stringify(pages)})`,
+  );
+  pages = await kinds("NeurIPS");
+  assert.ok(
+    pages.some((r) => r.href === "/ai-claims/sources/neurips-2024-sutskever-talk/" && r.type === "Source"),
+    `NeurIPS finds the talk given there (got ${JSON.stringify(pages)})`,
+  );
+  pages = await kinds("预训练");
+  assert.ok(
+    pages.some((r) => r.href === "/ai-claims/topics/end-of-pretraining/" && r.type === "Topic"),
+    `预训练 finds the topic by its search term (got ${JSON.stringify(pages)})`,
+  );
+  assert.match(await page.textContent("#search-status"), /results? found/);
+  // A filter chooses among claims: the pages are left out.
+  await page.selectOption("#filter-kind", "prediction");
+  await settled(page);
+  assert.deepEqual((await results(page)).filter((r) => r.type !== "claim"), []);
+  assert.match(await page.textContent("#search-status"), /claims? found/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("on a phone the filters fold away and the first result is on the first screen", async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(`${server.url}search/?q=${encodeURIComponent("价格战")}`);
+  await settled(page);
+  assert.equal(await page.locator("#search-filters-box").getAttribute("open"), null, "the filters are folded");
+  assert.equal(await page.locator("#filter-speaker").isVisible(), false);
+  const first = await page.locator("#search-results > li").first().boundingBox();
+  assert.ok(first && first.y + first.height <= 667, `the first result ends at ${first?.y + first?.height}px, within the 667px screen`);
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 375, `nothing is wider than the screen (${width}px)`);
+  // They open with a tap, and a filter set in the URL opens them.
+  await page.locator("#search-filters-box > summary").tap();
+  assert.equal(await page.locator("#filter-speaker").isVisible(), true);
+  await page.goto(`${server.url}search/?kind=prediction`);
+  await settled(page);
+  assert.notEqual(await page.locator("#search-filters-box").getAttribute("open"), null, "a set filter shows");
+  await context.close();
+});
+
+test("a filter alone lists one month's claims in id order, newest month first", async () => {
+  const { page } = await searchPage();
+  await page.selectOption("#filter-topic", "end-of-pretraining");
+  await settled(page);
+  const dates = await page.locator("#search-results li").evaluateAll((items) =>
+    items.map((li) => [li.querySelector("time")?.getAttribute("datetime") ?? "", li.querySelector("a").getAttribute("href")]),
+  );
+  for (let i = 1; i < dates.length; i++) {
+    const [[d0, a], [d1, b]] = [dates[i - 1], dates[i]];
+    assert.ok(d0 > d1 || (d0 === d1 && a < b), `${a} (${d0}) comes before ${b} (${d1})`);
+  }
+  await page.close();
+});
+
+test("the entry file is asked for at one URL a minute, so caches can answer it", async () => {
+  const context = await browser.newContext();
+  await context.clock.setFixedTime(new Date("2025-06-01T10:00:30Z"));
+  const asked = [];
+  context.on("request", (r) => {
+    if (r.url().includes("pagefind-entry.json")) asked.push(r.url().replace(server.url, ""));
+  });
+  for (let load = 0; load < 2; load++) {
+    const page = await context.newPage();
+    await page.goto(`${server.url}search/?q=${encodeURIComponent("价格战")}`);
+    await settled(page);
+    await page.close();
+  }
+  const minute = Math.floor(Date.parse("2025-06-01T10:00:30Z") / 60000);
+  assert.ok(asked.length >= 2, asked.join(", "));
+  // Both loads asked for the same URL, the minute's, of each bundle.
+  assert.ok(new Set(asked).size <= 2 && asked.length > new Set(asked).size, asked.join(", "));
+  assert.ok(asked.every((u) => u.endsWith(`?ts=${minute}`)), asked.join(", "));
+  await context.close();
 });

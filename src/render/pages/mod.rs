@@ -231,7 +231,7 @@ impl PageBuilder<'_> {
     }
 
     fn home(&self) -> Result<OutputFile, Diagnostic> {
-        let newest: Vec<usize> = newest_on_home(self.graph.claims.len()).rev().collect();
+        let newest = newest_on_home(self.graph);
         let mut cx = Context::new();
         cx.insert_value("newest", self.claim_list(&newest));
         cx.insert_value("due", self.claim_list(&self.due_predictions()));
@@ -409,10 +409,10 @@ fn page_view(page: &crate::parse::Page) -> serde_json::Value {
     })
 }
 
-/// The claims the home page lists, of `claims` in date order: the ten
-/// newest.
-pub fn newest_on_home(claims: usize) -> std::ops::Range<usize> {
-    claims.saturating_sub(10)..claims
+/// The claims the home page lists: the ten newest, newest first (see
+/// [`Graph::newest_claims`](crate::graph::Graph::newest_claims)).
+pub fn newest_on_home(graph: &crate::graph::Graph) -> Vec<usize> {
+    graph.newest_claims(10)
 }
 
 /// The entities of one kind whose pages (`<prefix><id>/index.html`) are to

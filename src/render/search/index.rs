@@ -128,7 +128,8 @@ mod tests {
             let json: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             let languages = json["languages"].as_object().unwrap();
             assert_eq!(languages.keys().collect::<Vec<_>>(), [language]);
-            assert_eq!(languages[language]["page_count"], 2);
+            // Two claims, two speakers, two sources and two topics.
+            assert_eq!(languages[language]["page_count"], 8);
         }
         let mut files = files;
         let mut again = index_files(&records).unwrap();

@@ -1,12 +1,14 @@
 //! Search: the `/search/` page and the index it queries in the browser,
 //! with no server.
 //!
-//! 1. [`search_records`]: one record per published claim: its statement,
-//!    quote, translation, figures and body text, its speakers' names with
-//!    their aliases, its source's and origin's titles and outlets and its
-//!    topics' titles; metadata for the result list (`title`, `speaker`,
-//!    `date`, `topic`) and filters (`speaker`, `topic`, `kind`, `status`, by
-//!    id).
+//! 1. [`search_records`]: one record per published claim (its quote,
+//!    translation, figures and body text to show as a snippet; its
+//!    statement, its speakers' names with their aliases, its source's and
+//!    origin's titles and outlets and its topics' titles and search terms
+//!    to find it by), then one per speaker, source and topic page; metadata
+//!    for the result list (`type`, `title`, `lead`, `speaker`, `date`,
+//!    `topic`, `detail`) and, for claims only, filters (`speaker`, `topic`,
+//!    `kind`, `status`, by id) and a date sort key.
 //! 2. [`index_files`]: [Pagefind](https://pagefind.app) indexes the records
 //!    twice, because it has one tokenizer per language: `pagefind/` as
 //!    English (case folding and Snowball stemming, so `price wars` and
@@ -73,7 +75,7 @@ mod fixture {
             file(
                 FileKind::Topic,
                 "price-war",
-                "---\ntitle: The price war\n---\n",
+                "---\ntitle: The price war\nquestion: Will prices fall?\nsearch_terms: [pricing]\n---\n",
             ),
             file(FileKind::Topic, "compute", "---\ntitle: Compute\n---\n"),
             file(

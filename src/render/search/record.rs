@@ -1,48 +1,72 @@
-//! One search record per published claim: what the index matches, and
-//! what a result shows.
+//! The search records: one per published claim, and one per speaker,
+//! source and topic page, each saying what the index matches and what a
+//! result shows.
+//!
+//! A record's content is in two parts. First the words a result may show
+//! as its snippet: for a claim its quote, translation, figures and body
+//! (not the statement, which is the result's title); for a speaker, source
+//! or topic its page's text. Then words that only find it: the statement,
+//! names with their aliases, titles, outlets and topics' search terms.
+//! `meta.lead` counts the first part's words (runs of characters between
+//! white space), so `assets/search.js` cuts the snippet from it and never
+//! shows an alias list.
 
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::parse::Claim;
+use crate::parse::{Claim, Source, Speaker, Topic};
 use crate::render::i18n::tr;
-use crate::render::views::{Ref, ViewContext, claim_path};
+use crate::render::views::{Ref, ViewContext, claim_path, source_path, speaker_path, topic_path};
 
-/// One claim as the index sees it.
+/// One claim, speaker, source or topic as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchRecord {
-    /// The claim page below the base path (`claims/x/`): the browser adds
-    /// the base, so the index is the same whatever `base_url` is.
+    /// The page below the base path (`claims/x/`): the browser adds the
+    /// base, so the index is the same whatever `base_url` is.
     pub url: String,
-    /// Everything searchable, one part per line, the statement first.
+    /// Everything searchable, one part per line: the snippet's words, then
+    /// the words that only find the record.
     pub content: String,
-    /// Shown in a result: `title` (the statement), `speaker`, `date`,
-    /// `date_iso`, `topic`.
+    /// Shown in a result: `type` (`claim`, `speaker`, `source`, `topic`),
+    /// `title`, `lead`; for a claim also `speaker`, `date`, `date_iso` and
+    /// `topic`; for the others `detail` (a role, an outlet) when there is
+    /// one.
     pub meta: BTreeMap<String, String>,
-    /// `speaker`, `topic`, `kind` and `status`, as ids.
+    /// A claim's `speaker`, `topic`, `kind` and `status`, as ids. Speakers,
+    /// sources and topics have none, so any filter leaves them out: the
+    /// filters choose among claims.
     pub filters: BTreeMap<String, Vec<String>>,
-    /// `date` (ISO, at its precision), for listing filter-only results by date.
+    /// A claim's `date`: its ISO date, then its id inverted (see
+    /// [`date_sort_key`]), for listing filter-only results newest first.
     pub sort: BTreeMap<String, String>,
 }
 
-/// Every published claim as a search record, in graph order.
+/// Every published claim as a search record, in graph order, then every
+/// speaker, source and topic (the claims come first, so that a claim's
+/// record is at its index in the graph).
 pub fn search_records(cx: &ViewContext<'_>) -> Vec<SearchRecord> {
     use rayon::prelude::*;
-    cx.graph
+    let g = cx.graph;
+    let mut records: Vec<SearchRecord> = g
         .claims
         .par_iter()
         .map(|claim| claim_record(cx, claim))
-        .collect()
+        .collect();
+    records.extend(g.speakers.iter().map(speaker_record));
+    records.extend(g.sources.iter().map(source_record));
+    records.extend(g.topics.iter().map(topic_record));
+    records
 }
 
 /// One claim's record.
 pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
     let g = cx.graph;
     let summary = cx.claim_summary(claim);
-    let mut parts: Vec<String> = vec![claim.claim.clone()];
-    parts.extend(claim.quote.as_ref().map(|q| q.value.clone()));
-    parts.extend(claim.translation.clone());
+    let same = |text: &str| text.trim().eq_ignore_ascii_case(claim.claim.trim());
+    let mut lead: Vec<String> = Vec::new();
+    lead.extend(claim.quote.as_ref().map(|q| q.value.clone()));
+    lead.extend(claim.translation.clone().filter(|t| !same(t)));
     for figure in &claim.figures {
         let mut text = figure.value.display();
         text.extend(figure.unit.as_deref());
@@ -50,35 +74,31 @@ pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
             text.push(' ');
             text.push_str(about);
         }
-        parts.push(text);
+        lead.push(text);
     }
-    parts.push(plain_text(&claim.body));
+    lead.push(plain_text(&claim.body));
+
+    let mut finders: Vec<String> = vec![claim.claim.clone()];
     for speaker in &claim.speakers {
         if let Some(&s) = g.speaker_index.get(&speaker.value) {
-            let s = &g.speakers[s];
-            parts.push(
-                std::iter::once(&s.name)
-                    .chain(&s.aliases)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+            finders.push(names(&g.speakers[s]));
         }
     }
     for source in std::iter::once(&claim.source).chain(&claim.origin) {
         if let Some(&s) = g.source_index.get(&source.value) {
             let s = &g.sources[s];
-            parts.push(s.title.clone());
-            parts.extend(s.outlet.clone());
+            finders.push(s.title.clone());
+            finders.extend(s.outlet.clone());
         }
     }
-    parts.extend(summary.topics.iter().map(|t| t.name.clone()));
-    let content = parts
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+    for topic in &claim.topics {
+        if let Some(&t) = g.topic_index.get(&topic.value) {
+            let t = &g.topics[t];
+            finders.push(t.title.clone());
+            finders.extend(t.search_terms.iter().cloned());
+        }
+    }
+    let (content, lead) = content(&lead, &finders);
 
     let separator = tr(cx.language, "list_separator");
     let names = |refs: &[Ref]| {
@@ -89,7 +109,9 @@ pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
     };
     let ids = |refs: &[Ref]| refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
     let meta = BTreeMap::from([
+        ("type".to_string(), "claim".to_string()),
         ("title".to_string(), summary.claim.clone()),
+        ("lead".to_string(), lead.to_string()),
         ("speaker".to_string(), names(&summary.speakers)),
         ("date".to_string(), reported_date(&summary, cx.language)),
         ("date_iso".to_string(), summary.date.iso.clone()),
@@ -101,7 +123,10 @@ pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
         ("kind".to_string(), vec![claim.kind.to_string()]),
         ("status".to_string(), vec![claim.status.to_string()]),
     ]);
-    let sort = BTreeMap::from([("date".to_string(), summary.date.iso.clone())]);
+    let sort = BTreeMap::from([(
+        "date".to_string(),
+        date_sort_key(&summary.date.iso, &claim.id),
+    )]);
     SearchRecord {
         url: claim_path(&claim.id),
         content,
@@ -109,6 +134,129 @@ pub fn claim_record(cx: &ViewContext<'_>, claim: &Claim) -> SearchRecord {
         filters,
         sort,
     }
+}
+
+/// A speaker's page as a record: its biography to show, its name and
+/// aliases, role and organisation to find it by.
+pub fn speaker_record(speaker: &Speaker) -> SearchRecord {
+    let lead = [plain_text(&speaker.body)];
+    let mut finders = vec![names(speaker)];
+    finders.extend(speaker.role.clone());
+    entity_record(
+        speaker_path(&speaker.id),
+        "speaker",
+        &speaker.name,
+        speaker.role.as_deref(),
+        &lead,
+        &finders,
+    )
+}
+
+/// A source's page as a record: its notes to show, its title, outlet and
+/// authors to find it by.
+pub fn source_record(source: &Source) -> SearchRecord {
+    let lead = [plain_text(&source.body)];
+    let mut finders = vec![source.title.clone()];
+    finders.extend(source.outlet.clone());
+    finders.extend(source.authors.iter().cloned());
+    entity_record(
+        source_path(&source.id),
+        "source",
+        &source.title,
+        source.outlet.as_deref(),
+        &lead,
+        &finders,
+    )
+}
+
+/// A topic's page as a record: its question and text to show, its title
+/// and search terms to find it by.
+pub fn topic_record(topic: &Topic) -> SearchRecord {
+    let mut lead: Vec<String> = topic.question.iter().cloned().collect();
+    lead.push(plain_text(&topic.body));
+    let mut finders = vec![topic.title.clone()];
+    finders.extend(topic.search_terms.iter().cloned());
+    entity_record(
+        topic_path(&topic.id),
+        "topic",
+        &topic.title,
+        None,
+        &lead,
+        &finders,
+    )
+}
+
+fn entity_record(
+    url: String,
+    kind: &str,
+    title: &str,
+    detail: Option<&str>,
+    lead: &[String],
+    finders: &[String],
+) -> SearchRecord {
+    let (content, lead) = content(lead, finders);
+    let mut meta = BTreeMap::from([
+        ("type".to_string(), kind.to_string()),
+        ("title".to_string(), title.to_string()),
+        ("lead".to_string(), lead.to_string()),
+    ]);
+    if let Some(detail) = detail.filter(|d| !d.trim().is_empty()) {
+        meta.insert("detail".to_string(), detail.to_string());
+    }
+    SearchRecord {
+        url,
+        content,
+        meta,
+        filters: BTreeMap::new(),
+        sort: BTreeMap::new(),
+    }
+}
+
+/// A speaker's name and aliases, on one line.
+fn names(speaker: &Speaker) -> String {
+    std::iter::once(&speaker.name)
+        .chain(&speaker.aliases)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The content of a record, the snippet's parts first, one part per line
+/// and each once; and how many words (runs between white space) the
+/// snippet's parts have.
+fn content(lead: &[String], finders: &[String]) -> (String, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut keep = |parts: &[String]| -> Vec<String> {
+        parts
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty() && seen.insert(p.to_lowercase()))
+            .map(str::to_string)
+            .collect()
+    };
+    let lead = keep(lead);
+    let finders = keep(finders);
+    let words = lead.iter().map(|p| p.split_whitespace().count()).sum();
+    let content = lead
+        .into_iter()
+        .chain(finders)
+        .collect::<Vec<_>>()
+        .join("\n");
+    (content, words)
+}
+
+/// A claim's sort key: its ISO date, then its id with every byte inverted
+/// and a closing `~`. Pagefind sorts by one key, so the id goes into it: in
+/// a list newest first, claims of one date then come in id order, as they
+/// do on every page, and not in its reverse. (Ids are lower-case letters,
+/// digits and hyphens: inverted they stay below `~`, so a shorter id, a
+/// prefix of a longer one, sorts after it, and newest first before it.)
+pub fn date_sort_key(date_iso: &str, id: &str) -> String {
+    let inverted: String = id
+        .bytes()
+        .map(|b| char::from(b'~' - 1 - (b.saturating_sub(b' '))))
+        .collect();
+    format!("{date_iso} {inverted}~")
 }
 
 /// The date a result shows: "reported Jan 2025" for a claim that gives no
@@ -161,36 +309,70 @@ mod tests {
     use crate::render::search::fixture::{graph, record, records};
 
     #[test]
-    fn one_record_per_claim_at_its_page_below_the_base() {
+    fn one_record_per_claim_then_per_speaker_source_and_topic() {
         let g = graph();
         let records = records(&g, "en");
-        let mut urls: Vec<&str> = records.iter().map(|r| r.url.as_str()).collect();
-        urls.sort_unstable();
-        assert_eq!(urls, ["claims/cheap/", "claims/data/"]);
+        let urls: Vec<(&str, &str)> = records
+            .iter()
+            .map(|r| (r.url.as_str(), r.meta["type"].as_str()))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("claims/data/", "claim"),
+                ("claims/cheap/", "claim"),
+                ("speakers/he-enpei/", "speaker"),
+                ("speakers/xu-li/", "speaker"),
+                ("sources/it-times/", "source"),
+                ("sources/talk/", "source"),
+                ("topics/compute/", "topic"),
+                ("topics/price-war/", "topic"),
+            ]
+        );
     }
 
     #[test]
-    fn content_has_every_searchable_part_statement_first() {
+    fn content_has_the_snippet_words_first_then_what_only_finds_the_claim() {
         let g = graph();
         let records = records(&g, "en");
-        let content = &record(&records, "claims/cheap/").content;
-        let lines: Vec<&str> = content.lines().collect();
-        assert_eq!(lines[0], "Price wars will go on.");
-        for part in [
-            "价格战还会继续",
-            "The price war will go on",
-            "97% price cut",
-            "Said in 2025, see the talk.",
-            "one item",
-            "徐立 Xu Li Li Xu",
-            "AI lifelines",
-            "IT时报",
-            "A talk",
-            "The price war",
-            "Compute",
-        ] {
-            assert!(lines.contains(&part), "{part:?} missing from {lines:#?}");
-        }
+        let record = record(&records, "claims/cheap/");
+        let lines: Vec<&str> = record.content.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "价格战还会继续",
+                "The price war will go on",
+                "97% price cut",
+                "Said in 2025, see the talk.",
+                "one item",
+                "Price wars will go on.",
+                "徐立 Xu Li Li Xu",
+                "AI lifelines",
+                "IT时报",
+                "A talk",
+                "The price war",
+                "pricing",
+                "Compute",
+            ]
+        );
+        // 价格战还会继续 | The price war will go on | 97% price cut | Said in
+        // 2025, see the talk. | one item: 1 + 6 + 3 + 6 + 2 words.
+        assert_eq!(record.meta["lead"], "18");
+    }
+
+    #[test]
+    fn a_part_is_indexed_once_and_the_lead_counts_its_words() {
+        let parts = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        let (content, lead) = content(
+            &parts(&["Prices fall.", " ", "two  words\there"]),
+            &parts(&["prices fall.", "A source", "A source"]),
+        );
+        assert_eq!(content, "Prices fall.\ntwo  words\there\nA source");
+        assert_eq!(lead, 5);
+        assert_eq!(
+            record(&records(&graph(), "en"), "claims/data/").meta["lead"],
+            "0"
+        );
     }
 
     #[test]
@@ -208,16 +390,36 @@ mod tests {
         let g = graph();
         let en = records(&g, "en");
         let meta = &record(&en, "claims/cheap/").meta;
+        assert_eq!(meta["type"], "claim");
         assert_eq!(meta["title"], "Price wars will go on.");
         assert_eq!(meta["speaker"], "徐立");
         assert_eq!(meta["date"], "Jan 2025");
         assert_eq!(meta["date_iso"], "2025-01");
         assert_eq!(meta["topic"], "The price war, Compute");
-        assert_eq!(meta.len(), 5);
+        assert_eq!(meta.len(), 7);
         let zh = records(&g, "zh");
         let meta = &record(&zh, "claims/cheap/").meta;
         assert_eq!(meta["date"], "2025年1月");
         assert_eq!(meta["topic"], "The price war、Compute");
+    }
+
+    #[test]
+    fn speakers_sources_and_topics_show_their_text_and_are_found_by_their_names() {
+        let g = graph();
+        let records = records(&g, "en");
+        let xu = record(&records, "speakers/xu-li/");
+        assert_eq!(xu.content, "CEO.\n徐立 Xu Li Li Xu");
+        assert_eq!(xu.meta["title"], "徐立");
+        assert_eq!(xu.meta["lead"], "1");
+        assert!(xu.filters.is_empty() && xu.sort.is_empty());
+        let source = record(&records, "sources/it-times/");
+        assert_eq!(source.content, "AI lifelines\nIT时报");
+        assert_eq!(source.meta["detail"], "IT时报");
+        assert_eq!(source.meta["lead"], "0");
+        let topic = record(&records, "topics/price-war/");
+        assert_eq!(topic.content, "Will prices fall?\nThe price war\npricing");
+        assert_eq!(topic.meta["type"], "topic");
+        assert!(!topic.meta.contains_key("detail"));
     }
 
     #[test]
@@ -232,7 +434,45 @@ mod tests {
         let filters = &record(&records, "claims/data/").filters;
         assert_eq!(filters["kind"], ["opinion"]);
         assert_eq!(filters["status"], ["confirmed"]);
-        assert_eq!(record(&records, "claims/data/").sort["date"], "2024");
+    }
+
+    #[test]
+    fn the_sort_key_orders_by_date_then_newest_first_by_id() {
+        let g = graph();
+        let records = records(&g, "zh");
+        assert!(record(&records, "claims/data/").sort["date"].starts_with("2024 "));
+        // Newest first is the keys from largest to smallest.
+        let mut keys = [
+            date_sort_key("2025-01", "b"),
+            date_sort_key("2025-01", "a-2"),
+            date_sort_key("2025-01-05", "z"),
+            date_sort_key("2025-01", "a"),
+            date_sort_key("2025", "y"),
+            date_sort_key("2025-02", "c"),
+        ];
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        let ids: Vec<&str> = keys.iter().map(|k| k.split(' ').next().unwrap()).collect();
+        assert_eq!(
+            ids,
+            [
+                "2025-02",
+                "2025-01-05",
+                "2025-01",
+                "2025-01",
+                "2025-01",
+                "2025"
+            ]
+        );
+        let month: Vec<String> = [
+            date_sort_key("2025-01", "a"),
+            date_sort_key("2025-01", "a-2"),
+            date_sort_key("2025-01", "b"),
+        ]
+        .into_iter()
+        .collect();
+        let mut newest_first = month.clone();
+        newest_first.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(newest_first, month, "one month's claims come in id order");
     }
 
     #[test]

@@ -3,10 +3,11 @@
 
 use super::*;
 
-/// A search record per claim, in graph order, kept between rebuilds.
+/// A search record per claim, in graph order (so claim `i`'s record is
+/// at `i`), then per speaker, source and topic, kept between rebuilds.
 pub(super) type Records = Vec<Arc<SearchRecord>>;
 
-/// Every claim's search record; `None` when the site has no search.
+/// Every search record; `None` when the site has no search.
 pub(super) fn all_records(
     graph: &Graph,
     config: &crate::config::Config,
