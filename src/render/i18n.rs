@@ -182,6 +182,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("search_filters", "Filter by", "筛选"),
     ("search_speaker", "Speaker", "发言者"),
     ("search_topic", "Topic", "话题"),
+    ("search_page_kind", "Page", "页面"),
     ("search_any", "Any", "全部"),
     ("search_results_one", "1 claim found", "找到 1 条观点"),
     (

@@ -15,9 +15,11 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::parse::{Claim, Source, Speaker, Topic};
+use crate::parse::{Claim, Page, Source, Speaker, Topic};
 use crate::render::i18n::tr;
-use crate::render::views::{Ref, ViewContext, claim_path, source_path, speaker_path, topic_path};
+use crate::render::views::{
+    Ref, ViewContext, claim_path, page_path, source_path, speaker_path, topic_path,
+};
 
 /// One claim, speaker, source or topic as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +30,7 @@ pub struct SearchRecord {
     /// Everything searchable, one part per line: the snippet's words, then
     /// the words that only find the record.
     pub content: String,
-    /// Shown in a result: `type` (`claim`, `speaker`, `source`, `topic`),
+    /// Shown in a result: `type` (`claim`, `speaker`, `source`, `topic`, `page`),
     /// `title`, `lead`; for a claim also `speaker`, `date`, `date_iso` and
     /// `topic`; for the others `detail` (a role, an outlet) when there is
     /// one.
@@ -43,7 +45,7 @@ pub struct SearchRecord {
 }
 
 /// Every published claim as a search record, in graph order, then every
-/// speaker, source and topic (the claims come first, so that a claim's
+/// speaker, source, topic and page (the claims come first, so that a claim's
 /// record is at its index in the graph).
 pub fn search_records(cx: &ViewContext<'_>) -> Vec<SearchRecord> {
     use rayon::prelude::*;
@@ -56,6 +58,7 @@ pub fn search_records(cx: &ViewContext<'_>) -> Vec<SearchRecord> {
     records.extend(g.speakers.iter().map(speaker_record));
     records.extend(g.sources.iter().map(source_record));
     records.extend(g.topics.iter().map(topic_record));
+    records.extend(g.pages.iter().map(page_record));
     records
 }
 
@@ -186,6 +189,22 @@ pub fn topic_record(topic: &Topic) -> SearchRecord {
     )
 }
 
+/// A free page as a record: its text to show, its title and description
+/// to find it by.
+pub fn page_record(page: &Page) -> SearchRecord {
+    let lead = [plain_text(&page.body)];
+    let mut finders = vec![page.title.clone()];
+    finders.extend(page.description.clone());
+    entity_record(
+        page_path(&page.id),
+        "page",
+        &page.title,
+        None,
+        &lead,
+        &finders,
+    )
+}
+
 fn entity_record(
     url: String,
     kind: &str,
@@ -307,6 +326,27 @@ pub fn plain_text(markdown: &str) -> String {
 mod tests {
     use super::*;
     use crate::render::search::fixture::{graph, record, records};
+
+    #[test]
+    fn a_free_page_is_found_by_its_title_and_description_and_shows_its_text() {
+        use crate::load::{FileKind, InputFile};
+        let file = InputFile::in_content(
+            FileKind::Page,
+            "about",
+            "---\ntitle: About and method\ndescription: How quotes are checked.\n---\nEvery quote is checked against the archive.\n",
+        );
+        let (parsed, diagnostics) = crate::parse::parse_files(&[file]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let record = page_record(&parsed.pages[0]);
+        assert_eq!(record.url, "about/");
+        assert_eq!(record.meta["type"], "page");
+        assert_eq!(record.meta["title"], "About and method");
+        assert_eq!(
+            record.content,
+            "Every quote is checked against the archive.\nAbout and method\nHow quotes are checked."
+        );
+        assert!(record.filters.is_empty(), "a filter lists claims only");
+    }
 
     #[test]
     fn one_record_per_claim_then_per_speaker_source_and_topic() {
