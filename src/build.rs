@@ -315,7 +315,7 @@ fn output_error(config: &Config, error: &write::WriteError) -> Diagnostic {
 /// releasing it.
 pub fn took_over_note(holder: &write::Holder) -> String {
     format!(
-        "note: the output folder was locked by claimbase ({}), which has stopped without releasing it; took the lock over",
+        "the output folder was locked by claimbase ({}), which has stopped without releasing it; took the lock over",
         holder.describe()
     )
 }

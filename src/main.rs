@@ -160,9 +160,6 @@ fn main() -> ExitCode {
             match result {
                 Ok(report) => {
                     print_warnings(&report);
-                    for note in &report.notes {
-                        eprintln!("{note}");
-                    }
                     if timings {
                         for (stage, time) in &report.stages {
                             println!("  {:>8.1} ms  {stage}", time.as_secs_f64() * 1000.0);

@@ -419,7 +419,7 @@ fn lock_output(
     let lock = crate::build::lock_output(&config, &layout.output, "claimbase watch")
         .map_err(|f| refused(f, reporter))?;
     if let Some(holder) = &lock.took_over {
-        reporter.line(&crate::build::took_over_note(holder));
+        reporter.line(&format!("note: {}", crate::build::took_over_note(holder)));
     }
     Ok(lock)
 }
