@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::did_you_mean;
-use crate::load::{FileKind, ID_RULE, InputFile, is_valid_id, slugify};
+use crate::load::{FileKind, ID_RULE, InputFile, ids_of, is_valid_id, slugify};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -66,12 +66,7 @@ impl ClaimRefs {
     /// one left out where the site has exactly one of that kind.
     pub fn resolve(self, files: &[InputFile]) -> Result<ClaimRefs, String> {
         let pick = |given: Option<String>, kind: FileKind| -> Result<Option<String>, String> {
-            let mut ids: Vec<&str> = files
-                .iter()
-                .filter(|f| f.kind == kind)
-                .map(|f| f.id.as_str())
-                .collect();
-            ids.sort_unstable();
+            let ids = ids_of(files, kind);
             match given {
                 Some(id) if ids.contains(&id.as_str()) => Ok(Some(id)),
                 Some(id) => Err(format!(

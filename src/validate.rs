@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
-use crate::load::{Archives, FileKind, ID_RULE, InputFile, is_valid_id};
+use crate::load::{Archives, FileKind, ID_RULE, InputFile, ids_of, is_valid_id};
 use crate::parse::links::LINK_KINDS;
 use crate::parse::{BodyLink, Page, Records, Spanned};
 
@@ -37,16 +37,7 @@ pub fn validate_for(
         .filter(|f| f.kind == FileKind::Claim)
         .map(|f| f.id.as_str())
         .collect();
-    let ids_of = |kind: FileKind| -> Vec<&str> {
-        let mut ids: Vec<&str> = files
-            .iter()
-            .filter(|f| f.kind == kind)
-            .map(|f| f.id.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    };
+    let ids_of = |kind: FileKind| ids_of(files, kind);
     let speakers = ids_of(FileKind::Speaker);
     let sources = ids_of(FileKind::Source);
     let topics = ids_of(FileKind::Topic);

@@ -82,6 +82,18 @@ impl InputFile {
     }
 }
 
+/// The ids of the files of `kind`, sorted, each once.
+pub fn ids_of(files: &[InputFile], kind: FileKind) -> Vec<&str> {
+    let mut ids: Vec<&str> = files
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| f.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// Files an editor or the OS leaves beside the real ones: never content,
 /// never a reason to rebuild.
 pub fn is_ignored(name: &str) -> bool {
