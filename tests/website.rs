@@ -338,3 +338,30 @@ fn long_lists_are_split_into_linked_pages_with_disputes_on_the_first() {
     let sitemap = std::fs::read_to_string(out.file_of("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://example.org/topics/ai-and-jobs/page/3/</loc>"));
 }
+
+#[test]
+fn a_favicon_that_is_not_a_static_file_is_a_located_error() {
+    let site = fixture("full");
+    site.build();
+    let before = site.snapshot();
+    site.write(
+        "claimbase.toml",
+        &(site.read("claimbase.toml") + "favicon = \"icon.svg\"\n"),
+    );
+    let run = site.run(&["build"]);
+    let line = site.read("claimbase.toml").lines().count();
+    run.assert_code(1).assert_errors(&[&format!(
+        "claimbase.toml:{line}:1: error: `favicon` is `icon.svg`, but there is no `static/icon.svg`"
+    )]);
+    let mut after = site.snapshot();
+    after.retain(|path, _| !path.ends_with("claimbase.toml"));
+    let mut before = before;
+    before.retain(|path, _| !path.ends_with("claimbase.toml"));
+    assert_eq!(after, before, "a failed build leaves the output as it was");
+    site.write(
+        "static/icon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let out = build(&site);
+    assert_eq!(out.page("").attrs("link[rel=icon]", "href"), ["/icon.svg"]);
+}
