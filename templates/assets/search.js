@@ -68,19 +68,22 @@ function start(root) {
   if (filtersBox && (selects.some((s) => s.value) || matchMedia("(min-width: 48rem)").matches)) filtersBox.open = true;
   root.hidden = false;
 
-  let english, chinese, failed = false;
-  const api = import(text.bundle + "pagefind.js")
-    .then(async (pagefind) => {
-      english = pagefind;
+  // Each bundle through its own copy of Pagefind's API, a module of its
+  // own: one module keeps one WebAssembly instance, and the two bundles'
+  // differ (English has a stemmer), so sharing one breaks both.
+  const load = (bundle) =>
+    import(bundle + "pagefind.js").then(async (pagefind) => {
       await pagefind.options(OPTIONS(text));
       await pagefind.init();
       return pagefind;
-    })
-    .catch((error) => {
-      failed = true;
-      console.error(error);
-      status.textContent = text.error;
     });
+  let chinese, failed = false;
+  const fail = (error) => {
+    failed = true;
+    console.error(error);
+    status.textContent = text.error;
+  };
+  const english = load(text.bundle).catch(fail);
 
   // Every change of the query or a filter is a new generation; one search
   // runs at a time, and when it ends on an older generation the newest
@@ -130,16 +133,16 @@ function start(root) {
 
   async function searchOnce(id) {
     const { query, filters } = state();
-    const pagefind = await api;
-    if (failed) list.removeAttribute("aria-busy");
-    if (failed || id !== generation) return;
     let index = english;
     let term = query || null;
     if (query && CJK.test(query)) {
-      chinese ??= pagefind.createInstance({ ...OPTIONS(text), basePath: text.bundleZh });
+      chinese ??= load(text.bundleZh).catch(fail);
       index = chinese;
       term = segment(query);
     }
+    index = await index;
+    if (failed) list.removeAttribute("aria-busy");
+    if (failed || id !== generation) return;
     let response;
     try {
       response = await index.search(term, term ? { filters } : { filters, sort: { date: "desc" } });

@@ -274,6 +274,26 @@ test("speakers, sources and topics are found too, labelled with their kind", asy
   await page.close();
 });
 
+test("English and Chinese queries take turns in one page, each answered from its own bundle", async () => {
+  const { page, errors } = await searchPage();
+  const logged = [];
+  page.on("console", (m) => m.type() === "error" && logged.push(m.text()));
+  // Each bundle has a WebAssembly module of its own; if the two shared
+  // Pagefind's API, the second to load would take the first's place.
+  for (const [query, expected] of [
+    ["price war", "he-enpei-price-war-will-continue-in-2025"],
+    ["价格战", "doubao-price-cut-set-off-price-war"],
+    ["price war", "he-enpei-price-war-will-continue-in-2025"],
+    ["预训练", "sutskever-pretraining-will-end"],
+  ]) {
+    const found = await search(page, query);
+    assert.ok(found.includes(claim(expected)), `${query}: ${expected} is listed (got ${found.join(", ")})`);
+  }
+  assert.deepEqual(logged, []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("on a phone the filters fold away and the first result is on the first screen", async () => {
   const context = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
