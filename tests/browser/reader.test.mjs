@@ -61,7 +61,8 @@ test("a quote the source renders in another language is shown as reported, not i
   assert.match(await figure.locator(".quote-label").textContent(), /^Reported: the source's words/);
   const mark = await figure.locator("blockquote p").evaluate((p) => getComputedStyle(p, "::before").content);
   assert.equal(mark, "none", "no opening quotation mark");
-  await page.goto(server.url + "claims/he-enpei-pretraining-will-never-end/");
+  // 何恩培's own words, quoted directly by the article.
+  await page.goto(server.url + "claims/he-enpei-valuable-data-only-beginning-to-be-mined/");
   assert.equal(await page.locator("figure.quote .quote-label").count(), 0);
   const open = await page.locator("figure.quote blockquote p").evaluate((p) => getComputedStyle(p, "::before").content);
   assert.notEqual(open, "none", "the speaker's own words keep their quotation marks");
