@@ -74,6 +74,24 @@ pub struct Checked {
     /// The static files, copied into the output as they are.
     pub statics: Vec<load::StaticFile>,
     pub warnings: Vec<Diagnostic>,
+    /// The site in each of its other `languages`: the settings it is
+    /// rendered with and its records in that language.
+    pub translated: Vec<Translated>,
+}
+
+/// The site in one of its languages other than the default.
+pub struct Translated {
+    pub config: Config,
+    pub graph: graph::Graph,
+}
+
+impl Checked {
+    /// The site in each of its languages, the default first: its settings
+    /// and graph.
+    pub fn languages(&self) -> impl Iterator<Item = (&Config, &graph::Graph)> {
+        std::iter::once((&self.config, &self.graph))
+            .chain(self.translated.iter().map(|t| (&t.config, &t.graph)))
+    }
 }
 
 /// Stages 1 to 4: load, parse, validate and link, without writing anything.
@@ -163,21 +181,40 @@ pub fn check_files(
     diagnostics.extend(validate::validate_for(
         &files, &records, &archives, &content, drafts,
     ));
+    let languages = config.site_languages();
+    diagnostics.extend(validate::validate_translations(
+        &files, &records, &languages,
+    ));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::new(diagnostics));
     }
     diagnostics::sort(&mut diagnostics);
-    let mut graph = graph::link(records, drafts);
-    graph.archives = archives
+    let archives: std::collections::HashMap<String, Arc<str>> = archives
         .into_iter()
         .filter_map(|(id, text)| Some((id, Arc::from(text.ok()?))))
         .collect();
+    let default = config.default_language().to_string();
+    let link = |mut records: parse::Records, language: &str| {
+        parse::translation::localize(&mut records, language, &default);
+        let mut graph = graph::link(records, drafts);
+        graph.archives = archives.clone();
+        graph
+    };
+    let translated = languages[1..]
+        .iter()
+        .map(|language| Translated {
+            config: config.for_language(language),
+            graph: link(records.clone(), language),
+        })
+        .collect();
+    let graph = link(records, &default);
     Ok(Checked {
         config,
         files,
         graph,
         statics: Vec::new(),
         warnings: diagnostics,
+        translated,
     })
 }
 
@@ -199,19 +236,28 @@ pub fn build(options: &BuildOptions) -> Result<Report, Failure> {
     let staging = begin_output(config)?;
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let write_error = std::sync::atomic::AtomicBool::new(false);
-    render::render_site_to(&checked.graph, config, &mut theme, today(), &|file| {
-        if file.path.ends_with(".html") {
-            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        match staging.put(&file) {
-            Ok(()) => Ok(()),
-            // One write error is enough to fail the build; the next files
-            // would most likely fail the same way.
-            Err(_) if write_error.swap(true, std::sync::atomic::Ordering::Relaxed) => Ok(()),
-            Err(e) => Err(output_error(config, &e)),
-        }
-    })
-    .map_err(Failure::new)?;
+    let today = today();
+    // One language after the other, each into its own folder (the
+    // default's is the output root), so that memory holds one at a time.
+    for (language_config, graph) in checked.languages() {
+        let prefix = config.language_prefix(&language_config.language);
+        render::render_site_to(graph, language_config, &mut theme, today, &|mut file| {
+            if file.path.ends_with(".html") {
+                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            if !prefix.is_empty() {
+                file.path = format!("{prefix}{}", file.path);
+            }
+            match staging.put(&file) {
+                Ok(()) => Ok(()),
+                // One write error is enough to fail the build; the next
+                // files would most likely fail the same way.
+                Err(_) if write_error.swap(true, std::sync::atomic::Ordering::Relaxed) => Ok(()),
+                Err(e) => Err(output_error(config, &e)),
+            }
+        })
+        .map_err(Failure::new)?;
+    }
     for file in &checked.statics {
         staging
             .put(&write::OutputFile::new(

@@ -14,6 +14,7 @@ const KEYS: &[&str] = &[
     "description",
     "base_url",
     "language",
+    "languages",
     "content",
     "output",
     "templates",
@@ -45,6 +46,10 @@ pub struct Config {
     pub description: String,
     pub base_url: String,
     pub language: String,
+    /// The site's languages (`languages`), the default first: each but the
+    /// first is a whole site of its own under `/<code>/`. Empty when the
+    /// key is not set: the site has the one `language`.
+    pub languages: Vec<String>,
     pub content: PathBuf,
     pub output: PathBuf,
     pub templates: PathBuf,
@@ -77,6 +82,10 @@ pub struct Config {
     /// The site's folder; not a key of the file.
     #[serde(skip)]
     pub root: PathBuf,
+    /// For the site in a language other than the default: the whole site's
+    /// `base_url`, which `base_url` is a folder below.
+    #[serde(skip)]
+    pub site_base_url: Option<String>,
 }
 
 impl Default for Config {
@@ -86,6 +95,7 @@ impl Default for Config {
             description: String::new(),
             base_url: "/".into(),
             language: "en".into(),
+            languages: Vec::new(),
             content: "claims".into(),
             output: "output".into(),
             templates: "templates".into(),
@@ -99,6 +109,7 @@ impl Default for Config {
             archive_publish: ArchivePublish::Context,
             deploy: Vec::new(),
             root: PathBuf::new(),
+            site_base_url: None,
         }
     }
 }
@@ -185,6 +196,7 @@ impl Config {
                 format!("`language` must be `en` or `zh`, not `{}`", config.language),
             ));
         }
+        errors.extend(check_languages(&mut config, &text));
         if let Err(message) = check_base_url(&config.base_url) {
             errors.push(Diagnostic::error(
                 CONFIG_FILE,
@@ -216,6 +228,68 @@ impl Config {
         self.root.join(&self.statics)
     }
 
+    /// The languages the site is built in, the default first: `languages`,
+    /// or the one `language`.
+    pub fn site_languages(&self) -> Vec<String> {
+        if self.languages.is_empty() {
+            vec![self.language.clone()]
+        } else {
+            self.languages.clone()
+        }
+    }
+
+    /// The default language: the one at the base, not under `/<code>/`.
+    pub fn default_language(&self) -> &str {
+        self.languages.first().unwrap_or(&self.language)
+    }
+
+    /// Whether the site is built in more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The folder of `language` below the site's base: empty for the
+    /// default language, `zh/` for another.
+    pub fn language_prefix(&self, language: &str) -> String {
+        if language == self.default_language() {
+            String::new()
+        } else {
+            format!("{language}/")
+        }
+    }
+
+    /// The settings of the site in `language`: its interface in that
+    /// language and, for any but the default, its base one folder down
+    /// (`/ai-claims/zh/`). `root_base_url` keeps the site's own base.
+    pub fn for_language(&self, language: &str) -> Config {
+        let mut config = self.clone();
+        config.language = language.to_string();
+        let (path, absolute) = self.language_base(language);
+        config.site_base_url = Some(self.site_base_url().to_string());
+        config.base_url = absolute.unwrap_or(path);
+        config
+    }
+
+    /// The whole site's `base_url` (for a language below it, the base of
+    /// the default language).
+    pub fn site_base_url(&self) -> &str {
+        self.site_base_url.as_deref().unwrap_or(&self.base_url)
+    }
+
+    /// Where the site in `language` starts: its path from the host root,
+    /// and its full address when `base_url` is one.
+    pub fn language_base(&self, language: &str) -> (String, Option<String>) {
+        let root = Config {
+            base_url: self.site_base_url().to_string(),
+            ..Config::default()
+        };
+        let prefix = self.language_prefix(language);
+        (
+            format!("{}{prefix}", root.base_path()),
+            root.absolute_base().map(|b| format!("{b}{prefix}")),
+        )
+    }
+
     /// The path part of `base_url`, always starting and ending with `/`:
     /// every link in the site starts with it.
     pub fn base_path(&self) -> String {
@@ -241,6 +315,58 @@ impl Config {
         }
         Some(s)
     }
+}
+
+/// `languages`: each an interface language (`en` or `zh`), each once,
+/// and `language` (when also set) the first of them. Sets `language` to the
+/// default, so that a site built in one language at a time reads it there.
+fn check_languages(config: &mut Config, text: &str) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if config.languages.is_empty() {
+        return errors;
+    }
+    let pos = find_key(text, "languages");
+    let mut seen: Vec<&str> = Vec::new();
+    for code in &config.languages {
+        if !matches!(code.as_str(), "en" | "zh") {
+            errors.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    pos,
+                    format!(
+                        "`languages` lists `{code}`, which is not a language claimbase has an interface in{}",
+                        did_you_mean(code, ["en", "zh"])
+                    ),
+                )
+                .with_help("the interface languages are `en` and `zh`; remove the code or correct it"),
+            );
+        } else if seen.contains(&code.as_str()) {
+            errors.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    pos,
+                    format!("`languages` lists `{code}` twice"),
+                )
+                .with_help("list each language once, the default first"),
+            );
+        }
+        seen.push(code);
+    }
+    if key_pos(text, "language").is_some() && config.languages.first() != Some(&config.language) {
+        errors.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                find_key(text, "language"),
+                format!(
+                    "`language` is `{}`, but the first of `languages`, the default, is `{}`",
+                    config.language, config.languages[0]
+                ),
+            )
+            .with_help("remove `language`: with `languages` set, the first one is the default"),
+        );
+    }
+    config.language = config.languages[0].clone();
+    errors
 }
 
 /// `base_url` is an absolute http(s) URL or a path starting with `/`.
@@ -418,11 +544,17 @@ fn check_deploy_url(url: &str) -> Result<(), String> {
 }
 
 fn find_key(text: &str, key: &str) -> Pos {
-    text.lines()
-        .enumerate()
-        .find(|(_, l)| l.trim_start().starts_with(key))
-        .map(|(i, l)| Pos::new(i + 1, l.len() - l.trim_start().len() + 1))
-        .unwrap_or(Pos::START)
+    key_pos(text, key).unwrap_or(Pos::START)
+}
+
+/// Where the line setting `key` (`key = ...`) starts, if there is one.
+fn key_pos(text: &str, key: &str) -> Option<Pos> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        let rest = l.trim_start().strip_prefix(key)?;
+        rest.trim_start()
+            .starts_with('=')
+            .then(|| Pos::new(i + 1, l.len() - l.trim_start().len() + 1))
+    })
 }
 
 #[cfg(test)]

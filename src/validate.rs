@@ -184,13 +184,13 @@ pub fn validate_for(
 }
 
 fn check_duplicates(files: &[InputFile], out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<(FileKind, &str), Vec<&str>> = BTreeMap::new();
+    let mut seen: BTreeMap<(FileKind, &str, Option<&str>), Vec<&str>> = BTreeMap::new();
     for file in files {
-        seen.entry((file.kind, &file.id))
+        seen.entry((file.kind, &file.id, file.lang.as_deref()))
             .or_default()
             .push(&file.path);
     }
-    for ((kind, id), mut paths) in seen {
+    for ((kind, id, _), mut paths) in seen {
         if paths.len() < 2 {
             continue;
         }
@@ -206,6 +206,85 @@ fn check_duplicates(files: &[InputFile], out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The rules of translation files that span files: each is in one of the
+/// site's `languages` other than the default (the first), translates a
+/// record that exists, and gives a claim's figures one for one.
+pub fn validate_translations(
+    files: &[InputFile],
+    records: &Records,
+    languages: &[String],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let default = languages.first().map(String::as_str).unwrap_or("en");
+    for t in &records.translations {
+        if !languages.contains(&t.lang) {
+            out.push(crate::parse::translation::unknown_language(
+                &t.path, &t.lang, languages,
+            ));
+            continue;
+        }
+        if t.lang == default {
+            out.push(
+                Diagnostic::error(
+                    &t.path,
+                    Pos::START,
+                    format!(
+                        "`{}` is the site's default language: the text in `{}.md` is already in it",
+                        t.lang, t.id
+                    ),
+                )
+                .with_help(format!(
+                    "edit `{}.md` itself, or name this file for another of the site's languages",
+                    t.id
+                )),
+            );
+            continue;
+        }
+        // Against the files, so that an original with errors of its own
+        // is not also reported missing.
+        let ids = ids_of(files, t.kind);
+        if ids.binary_search(&t.id.as_str()).is_err() {
+            let folder = t.kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
+            out.push(
+                Diagnostic::error(
+                    &t.path,
+                    Pos::START,
+                    format!(
+                        "a translation of the {} `{}`, but there is no `{folder}{}.md`{}",
+                        t.kind.noun(),
+                        t.id,
+                        t.id,
+                        did_you_mean(&t.id, ids.iter().copied())
+                    ),
+                )
+                .with_help("a translation sits beside its original and has its name with the language before `.md`; rename it, or create the original"),
+            );
+            continue;
+        }
+        if let (Some(figures), FileKind::Claim) = (&t.figures, t.kind)
+            && let Some(claim) = records.claims.iter().find(|c| c.id == t.id)
+            && figures.value.len() != claim.figures.len()
+        {
+            out.push(
+                Diagnostic::error(
+                    &t.path,
+                    figures.pos,
+                    format!(
+                        "`figures` has {} entries, but `{}.md` has {} figures",
+                        figures.value.len(),
+                        t.id,
+                        claim.figures.len()
+                    ),
+                )
+                .with_help(
+                    "give one `- about: \"…\"` for each figure of the original, in its order",
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// Paths below the base that the site makes itself, which a page's id

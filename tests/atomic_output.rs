@@ -88,7 +88,7 @@ fn a_template_with_an_unknown_variable() {
             )
         },
         &[
-            "templates/claim.html:4:13: error: template error: Field `speeker` is not defined. Available fields: body, claim, context, date, draft, figures, id, kind, kind_label, locator, locator_display, origin, overdue, quote, quote_lang, quote_reported, relations, reported, resolves, source, source_full, speakers, speakers_full, status, status_label, status_note, topics, translation, updated, url",
+            "templates/claim.html:4:13: error: template error: Field `speeker` is not defined. Available fields: body, claim, context, date, draft, figures, id, kind, kind_label, lang, locator, locator_display, origin, overdue, quote, quote_lang, quote_reported, relations, reported, resolves, source, source_full, speakers, speakers_full, status, status_label, status_note, topics, translation, updated, url",
         ],
     );
 }
@@ -122,7 +122,7 @@ fn a_claim_item_partial_with_an_unknown_variable() {
             )
         },
         &[
-            "templates/partials/claim-item.html:2:28: error: template error: Field `speeker` is not defined. Available fields: claim, date, draft, html, id, kind, kind_label, overdue, reported, source, speakers, status, status_label, status_note, topics, url",
+            "templates/partials/claim-item.html:2:28: error: template error: Field `speeker` is not defined. Available fields: claim, date, draft, html, id, kind, kind_label, lang, overdue, reported, source, speakers, status, status_label, status_note, topics, url",
         ],
     );
 }

@@ -62,8 +62,10 @@ pub struct InputFile {
     /// Relative to the site root, `/`-separated: what diagnostics print.
     pub path: String,
     pub kind: FileKind,
-    /// The file stem: the record's id.
+    /// The file stem: the record's id (for a translation, the original's).
     pub id: String,
+    /// For a translation (`li-qiang.zh.md`), its language.
+    pub lang: Option<String>,
     /// Shared, so that `serve` keeps a site's files without copying them.
     pub text: std::sync::Arc<str>,
 }
@@ -77,7 +79,19 @@ impl InputFile {
             path: format!("claims/{folder}{id}.md"),
             kind,
             id: id.into(),
+            lang: None,
             text: text.into(),
+        }
+    }
+
+    /// A translation into `lang` of the `kind` record `id`, at its usual
+    /// place under `claims/` (for tests and sites built in memory).
+    pub fn translation_in_content(kind: FileKind, id: &str, lang: &str, text: &str) -> Self {
+        let folder = kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
+        InputFile {
+            path: format!("claims/{folder}{id}.{lang}.md"),
+            lang: Some(lang.into()),
+            ..InputFile::in_content(kind, id, text)
         }
     }
 }
@@ -86,7 +100,7 @@ impl InputFile {
 pub fn ids_of(files: &[InputFile], kind: FileKind) -> Vec<&str> {
     let mut ids: Vec<&str> = files
         .iter()
-        .filter(|f| f.kind == kind)
+        .filter(|f| f.kind == kind && f.lang.is_none())
         .map(|f| f.id.as_str())
         .collect();
     ids.sort_unstable();
@@ -174,6 +188,20 @@ fn unaccented(c: char) -> Option<&'static str> {
         .iter()
         .find(|(from, _)| from.contains(c))
         .map(|(_, to)| *to)
+}
+
+/// The language a translation file's name gives (`zh` in `li-qiang.zh`),
+/// and the id before it, if `stem` names one: a language code of two or
+/// three letters, with optional subtags (`zh-hant`).
+pub fn split_stem(stem: &str) -> Option<(&str, &str)> {
+    let (id, code) = stem.rsplit_once('.')?;
+    let mut parts = code.split('-');
+    let first = parts.next()?;
+    let valid = (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    valid.then_some((id, code))
 }
 
 /// The rule an id must follow, for error messages.
@@ -342,6 +370,11 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // `li-qiang.zh.md` is the translation of `li-qiang.md` into `zh`.
+    let (stem, lang) = match split_stem(&stem) {
+        Some((id, lang)) if is_valid_id(id) => (id.to_string(), Some(lang.to_string())),
+        _ => (stem, None),
+    };
     if !is_valid_id(&stem) {
         let suggestion = slugify(&stem);
         let help = if suggestion.is_empty() {
@@ -383,6 +416,7 @@ fn read_file(root: &Path, path: &Path, kind: FileKind) -> Result<InputFile, Diag
         path: rel_path,
         kind,
         id: stem,
+        lang,
         text: text.into(),
     })
 }
@@ -441,6 +475,18 @@ pub fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn translation_file_names_give_the_id_and_the_language() {
+        assert_eq!(split_stem("li-qiang.zh"), Some(("li-qiang", "zh")));
+        assert_eq!(
+            split_stem("li-qiang.zh-hant"),
+            Some(("li-qiang", "zh-hant"))
+        );
+        assert_eq!(split_stem("li-qiang"), None);
+        assert_eq!(split_stem("li-qiang.Zh"), None);
+        assert_eq!(split_stem("li-qiang.draft1"), None);
+    }
 
     #[test]
     fn ids_follow_the_rule() {

@@ -72,6 +72,9 @@ pub struct Claim {
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
+    /// The language of the text, when it is not the site's: set on a record
+    /// the site in another language shows untranslated.
+    pub text_lang: Option<String>,
 }
 
 /// A number a claim states: one value or a `[low, high]` range.
@@ -168,6 +171,7 @@ pub fn parse_claim(
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
+        text_lang: None,
     })
 }
 

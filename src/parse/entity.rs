@@ -48,6 +48,9 @@ pub struct Speaker {
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
+    /// The language of the text, when it is not the site's: set on a record
+    /// the site in another language shows untranslated.
+    pub text_lang: Option<String>,
 }
 
 /// Where claims are recorded.
@@ -72,6 +75,9 @@ pub struct Source {
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
+    /// The language of the text, when it is not the site's: set on a record
+    /// the site in another language shows untranslated.
+    pub text_lang: Option<String>,
 }
 
 impl Source {
@@ -104,6 +110,9 @@ pub struct Topic {
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
+    /// The language of the text, when it is not the site's: set on a record
+    /// the site in another language shows untranslated.
+    pub text_lang: Option<String>,
 }
 
 fn values(list: Vec<Spanned<String>>) -> Vec<String> {
@@ -147,6 +156,7 @@ pub fn parse_speaker(
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
+        text_lang: None,
     })
 }
 
@@ -186,6 +196,7 @@ pub fn parse_source(
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
+        text_lang: None,
     })
 }
 
@@ -215,5 +226,6 @@ pub fn parse_topic(
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
+        text_lang: None,
     })
 }

@@ -11,6 +11,7 @@ pub mod links;
 pub mod node;
 pub mod page;
 pub mod toml_fm;
+pub mod translation;
 pub mod yaml;
 
 use rayon::prelude::*;
@@ -21,6 +22,7 @@ pub use entity::{Source, Speaker, Topic};
 pub use fields::Spanned;
 pub use links::BodyLink;
 pub use page::Page;
+pub use translation::Translation;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,6 +40,8 @@ pub struct Records {
     pub sources: Vec<Source>,
     pub topics: Vec<Topic>,
     pub pages: Vec<Page>,
+    /// The translation files (`<id>.<code>.md`), of every language.
+    pub translations: Vec<Translation>,
     /// Ids named by files that have errors and so produced no record:
     /// they still count as used.
     pub unparsed_refs: Vec<(FileKind, String)>,
@@ -117,11 +121,16 @@ impl Records {
             .pages
             .iter()
             .map(|p| (p.path.as_str(), p.links.as_slice()));
+        let translations = self
+            .translations
+            .iter()
+            .map(|t| (t.path.as_str(), t.links.as_slice()));
         claims
             .chain(speakers)
             .chain(sources)
             .chain(topics)
             .chain(pages)
+            .chain(translations)
             .filter(|(_, links)| !links.is_empty())
     }
 }
@@ -135,6 +144,7 @@ enum Record {
     Source(Source),
     Topic(Topic),
     Page(Page),
+    Translation(Translation),
 }
 
 /// Parses one file; `None` when it has errors that prevent a record.
@@ -153,6 +163,19 @@ fn parse_file(file: &InputFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Rec
         doc.body,
         doc.body_line,
     );
+    if let Some(lang) = &file.lang {
+        return translation::parse_translation(
+            file.kind,
+            id,
+            lang,
+            path,
+            fm,
+            body,
+            line,
+            diagnostics,
+        )
+        .map(Record::Translation);
+    }
     Some(match file.kind {
         FileKind::Claim => match claim::parse_claim(id, path, fm, body, line, diagnostics) {
             Some(c) => Record::Claim(Arc::new(c)),
@@ -187,6 +210,7 @@ pub struct ParseCache {
 struct Parsed {
     kind: FileKind,
     id: String,
+    lang: Option<String>,
     text: Arc<str>,
     record: Option<Record>,
     diagnostics: Vec<Diagnostic>,
@@ -215,6 +239,7 @@ pub fn parse_files_cached(
         cache.entries.get(&file.path).is_some_and(|p| {
             p.kind == file.kind
                 && p.id == file.id
+                && p.lang == file.lang
                 && (Arc::ptr_eq(&p.text, &file.text) || p.text == file.text)
         })
     };
@@ -229,6 +254,7 @@ pub fn parse_files_cached(
             Some(Parsed {
                 kind: file.kind,
                 id: file.id.clone(),
+                lang: file.lang.clone(),
                 text: file.text.clone(),
                 record,
                 diagnostics,
@@ -272,7 +298,11 @@ impl ParseCache {
         let Some(Record::Claim(old)) = &cached.record else {
             return None;
         };
-        if file.kind != FileKind::Claim || cached.id != file.id || !cached.diagnostics.is_empty() {
+        if file.kind != FileKind::Claim
+            || file.lang.is_some()
+            || cached.id != file.id
+            || !cached.diagnostics.is_empty()
+        {
             return None;
         }
         let mut diagnostics = Vec::new();
@@ -290,6 +320,7 @@ impl ParseCache {
             entry: Parsed {
                 kind: file.kind,
                 id: file.id.clone(),
+                lang: None,
                 text: file.text.clone(),
                 record,
                 diagnostics,
@@ -314,6 +345,7 @@ fn collect(results: Vec<(Option<Record>, Vec<Diagnostic>)>) -> (Records, Vec<Dia
             Some(Record::Source(s)) => records.sources.push(s),
             Some(Record::Topic(t)) => records.topics.push(t),
             Some(Record::Page(p)) => records.pages.push(p),
+            Some(Record::Translation(t)) => records.translations.push(t),
             Some(Record::Refs(mut refs)) => records.unparsed_refs.append(&mut refs),
             None => {}
         }

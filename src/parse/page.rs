@@ -25,6 +25,9 @@ pub struct Page {
     pub links: Vec<super::links::BodyLink>,
     pub body: String,
     pub body_line: usize,
+    /// The language of the text, when it is not the site's: set on a record
+    /// the site in another language shows untranslated.
+    pub text_lang: Option<String>,
 }
 
 pub fn parse_page(
@@ -55,5 +58,6 @@ pub fn parse_page(
         links: super::links::body_links(&body, body_line),
         body,
         body_line,
+        text_lang: None,
     })
 }

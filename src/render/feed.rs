@@ -176,9 +176,26 @@ pub struct SitemapEntry {
 /// absolute `base_url`.
 pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Option<Vec<u8>> {
     let base = config.absolute_base()?;
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    // A site in several languages names each page's versions in the
+    // others (`xhtml:link`, as search engines read them).
+    let alternates: Vec<(String, String)> = if config.is_multilingual() {
+        config
+            .site_languages()
+            .into_iter()
+            .filter_map(|l| {
+                let (_, absolute) = config.language_base(&l);
+                Some((l, absolute?))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(if alternates.is_empty() {
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    } else {
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+    });
     for e in entries {
         let _ = write!(
             xml,
@@ -187,6 +204,20 @@ pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Option<Vec<u8>> {
         );
         if let Some(d) = &e.lastmod {
             let _ = write!(xml, "<lastmod>{}</lastmod>", d.first_day());
+        }
+        for (language, language_base) in &alternates {
+            let _ = write!(
+                xml,
+                "<xhtml:link rel=\"alternate\" hreflang=\"{language}\" href=\"{}\"/>",
+                escape(&format!("{language_base}{}", e.path))
+            );
+        }
+        if let Some((_, default_base)) = alternates.first() {
+            let _ = write!(
+                xml,
+                "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                escape(&format!("{default_base}{}", e.path))
+            );
         }
         xml.push_str("</url>\n");
     }
@@ -197,8 +228,10 @@ pub fn sitemap(config: &Config, entries: &[SitemapEntry]) -> Option<Vec<u8>> {
 /// robots.txt, naming the sitemap when there is one.
 pub fn robots(config: &Config) -> Vec<u8> {
     let mut robots = String::from("User-agent: *\nAllow: /\n");
-    if let Some(base) = config.absolute_base() {
-        let _ = writeln!(robots, "Sitemap: {base}sitemap.xml");
+    for language in config.site_languages() {
+        if let (_, Some(base)) = config.language_base(&language) {
+            let _ = writeln!(robots, "Sitemap: {base}sitemap.xml");
+        }
     }
     robots.into_bytes()
 }

@@ -291,7 +291,24 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("month_10", "Oct", "10"),
     ("month_11", "Nov", "11"),
     ("month_12", "Dec", "12"),
+    ("languages", "Languages", "语言"),
+    ("language_name", "English", "中文"),
 ];
+
+/// The language of a record's text: `text_lang` when the record is shown
+/// untranslated in another language's site, else that of a name written
+/// in another script than the interface's ([`script_lang`]).
+pub fn text_lang(text_lang: Option<&str>, text: &str, language: &str) -> Option<&'static str> {
+    match text_lang {
+        Some(code) => Some(if code == "zh" { "zh" } else { "en" }),
+        None => script_lang(text, language),
+    }
+}
+
+/// The name of an interface language in that language (`中文` for `zh`).
+pub fn language_name(language: &str) -> &'static str {
+    tr(language, "language_name")
+}
 
 /// The table for one interface language (`en` or `zh`).
 pub fn translations(language: &str) -> BTreeMap<&'static str, &'static str> {

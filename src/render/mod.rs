@@ -288,6 +288,42 @@ struct SiteView {
     menu: Vec<MenuItem>,
     /// The site's icon, from the host root.
     favicon: Option<String>,
+    /// The site in each of its languages, when it has more than one: every
+    /// page links to itself in the others.
+    languages: Vec<LanguageLink>,
+}
+
+#[derive(serde::Serialize)]
+struct LanguageLink {
+    code: String,
+    /// The language's name in itself (`中文`).
+    name: &'static str,
+    /// Where that language's site starts, from the host root (`/zh/`).
+    url: String,
+    /// The same, as a full address when `base_url` is one (for `hreflang`).
+    href: String,
+    /// The language of the page being rendered.
+    current: bool,
+}
+
+fn language_links(config: &Config) -> Vec<LanguageLink> {
+    if !config.is_multilingual() {
+        return Vec::new();
+    }
+    config
+        .site_languages()
+        .into_iter()
+        .map(|code| {
+            let (url, absolute) = config.language_base(&code);
+            LanguageLink {
+                name: i18n::language_name(&code),
+                href: absolute.unwrap_or_else(|| url.clone()),
+                url,
+                current: code == config.language,
+                code,
+            }
+        })
+        .collect()
 }
 
 #[derive(serde::Serialize)]
@@ -328,6 +364,8 @@ fn menu(config: &Config, graph: &Graph) -> Vec<MenuItem> {
 
 impl SiteView {
     fn new(config: &Config, graph: &Graph) -> Self {
+        // Static files are at the whole site's root, in every language.
+        let (site_root, _) = config.language_base(config.default_language());
         SiteView {
             title: config.title.clone(),
             description: config.description.clone(),
@@ -342,10 +380,11 @@ impl SiteView {
                 topics: graph.topics.len(),
             },
             menu: menu(config, graph),
+            languages: language_links(config),
             favicon: config
                 .favicon
                 .as_ref()
-                .map(|f| format!("{}{}", config.base_path(), f.trim_start_matches('/'))),
+                .map(|f| format!("{}{}", site_root, f.trim_start_matches('/'))),
         }
     }
 }

@@ -138,7 +138,12 @@ pub(super) fn publish_files(
     files.extend(feeds);
     files.push(OutputFile::new("claims.json", json));
     files.push(OutputFile::new("claims.csv", csv));
-    files.push(OutputFile::new("robots.txt", feed::robots(config)));
+    // One robots.txt and one `_redirects`, at the host's root, serve the
+    // site in every language.
+    let site_root = config.language == config.default_language();
+    if site_root {
+        files.push(OutputFile::new("robots.txt", feed::robots(config)));
+    }
     if let Publish::Showing(_) = what {
         return files;
     }
@@ -207,18 +212,18 @@ pub(super) fn publish_files(
         }
     }
     let redirects = graph.redirects();
-    if !redirects.is_empty() {
-        let base = config.base_path();
-        let lines: String = redirects
-            .iter()
-            .map(|(kind, old, id)| {
-                format!(
+    if !redirects.is_empty() && site_root {
+        let mut lines = String::new();
+        for language in config.site_languages() {
+            let (base, _) = config.language_base(&language);
+            for (kind, old, id) in &redirects {
+                lines.push_str(&format!(
                     "{base}{} {base}{} 301\n",
                     views::record_path(*kind, old),
                     views::record_path(*kind, id)
-                )
-            })
-            .collect();
+                ));
+            }
+        }
         files.push(OutputFile::new(super::paths::REDIRECTS, lines.into_bytes()));
     }
     for p in &graph.pages {

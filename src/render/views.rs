@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::i18n::{format_date, script_lang, tr};
+use super::i18n::{format_date, text_lang, tr};
 use super::markdown::render_markdown_linked;
 use crate::graph::Graph;
 use crate::load::FileKind;
@@ -44,6 +44,8 @@ pub struct ClaimSummary {
     pub id: String,
     pub url: String,
     pub claim: String,
+    /// The language of `claim` (and the body), when it is not the site's.
+    pub lang: Option<&'static str>,
     pub date: DateView,
     /// The claim gives no date of its own: `date` is when its source
     /// reported it.
@@ -75,6 +77,8 @@ pub struct SpeakerSummary {
     pub name: String,
     /// The language of `name`, as for [`Ref::lang`].
     pub lang: Option<&'static str>,
+    /// The language of the role and body, when not the site's.
+    pub text_lang: Option<&'static str>,
     pub aliases: Vec<String>,
     pub kind: &'static str,
     pub kind_label: &'static str,
@@ -95,7 +99,10 @@ pub struct SourceSummary {
     pub authors: Vec<String>,
     pub published: Option<DateView>,
     pub url_external: Option<String>,
+    /// The language of the source itself.
     pub lang: Option<String>,
+    /// The language of `title` (and the body), when it is not the site's.
+    pub title_lang: Option<&'static str>,
     pub claim_count: usize,
 }
 
@@ -104,6 +111,8 @@ pub struct TopicSummary {
     pub id: String,
     pub url: String,
     pub title: String,
+    /// The language of `title` (and the body), when it is not the site's.
+    pub lang: Option<&'static str>,
     pub question: Option<String>,
     pub claim_count: usize,
 }
@@ -252,18 +261,30 @@ impl ViewContext<'_> {
     /// by (a claim by its statement); `None` when it is not in the site.
     pub fn record_ref(&self, kind: FileKind, id: &str) -> Option<Ref> {
         let g = self.graph;
-        let name = match kind {
-            FileKind::Claim => g.claims[*g.claim_index.get(id)?].claim.clone(),
+        let (name, lang) = match kind {
+            FileKind::Claim => {
+                let c = &g.claims[*g.claim_index.get(id)?];
+                (&c.claim, &c.text_lang)
+            }
             FileKind::Speaker => return g.speaker_index.get(id).map(|_| self.speaker_ref(id)),
-            FileKind::Source => g.sources[*g.source_index.get(id)?].title.clone(),
-            FileKind::Topic => g.topics[*g.topic_index.get(id)?].title.clone(),
-            FileKind::Page => g.pages[*g.page_index.get(id)?].title.clone(),
+            FileKind::Source => {
+                let s = &g.sources[*g.source_index.get(id)?];
+                (&s.title, &s.text_lang)
+            }
+            FileKind::Topic => {
+                let t = &g.topics[*g.topic_index.get(id)?];
+                (&t.title, &t.text_lang)
+            }
+            FileKind::Page => {
+                let p = &g.pages[*g.page_index.get(id)?];
+                (&p.title, &p.text_lang)
+            }
         };
         Some(Ref {
             id: id.to_string(),
             url: format!("{}{}", self.base, record_path(kind, id)),
-            lang: script_lang(&name, self.language),
-            name,
+            lang: self.lang_of(lang, name),
+            name: name.clone(),
         })
     }
 
@@ -285,48 +306,61 @@ impl ViewContext<'_> {
         })
     }
 
+    /// The language of a record's text, when it is not the site's (see
+    /// [`text_lang`]).
+    pub fn lang_of(&self, record_lang: &Option<String>, text: &str) -> Option<&'static str> {
+        text_lang(record_lang.as_deref(), text, self.language)
+    }
+
+    /// The language of a text longer than a name (a statement, a title),
+    /// when the record is shown untranslated: such text may quote another
+    /// script without being in its language.
+    pub fn untranslated(&self, record_lang: &Option<String>) -> Option<&'static str> {
+        text_lang(record_lang.as_deref(), "", self.language)
+    }
+
     pub fn speaker_ref(&self, id: &str) -> Ref {
-        let name = self
+        let speaker = self
             .graph
             .speaker_index
             .get(id)
-            .map(|&i| self.graph.speakers[i].name.clone())
-            .unwrap_or_else(|| id.to_string());
+            .map(|&i| &self.graph.speakers[i]);
+        let name = speaker.map_or_else(|| id.to_string(), |s| s.name.clone());
         Ref {
             id: id.to_string(),
             url: format!("{}{}", self.base, speaker_path(id)),
-            lang: script_lang(&name, self.language),
+            lang: self.lang_of(&speaker.and_then(|s| s.text_lang.clone()), &name),
             name,
         }
     }
 
     pub fn source_ref(&self, id: &str) -> Ref {
-        let name = self
+        let source = self
             .graph
             .source_index
             .get(id)
-            .map(|&i| self.graph.sources[i].title.clone())
-            .unwrap_or_else(|| id.to_string());
+            .map(|&i| &self.graph.sources[i]);
+        let name = source.map_or_else(|| id.to_string(), |s| s.title.clone());
         Ref {
             id: id.to_string(),
             url: format!("{}{}", self.base, source_path(id)),
+            lang: self.untranslated(&source.and_then(|s| s.text_lang.clone())),
             name,
-            lang: None,
         }
     }
 
     pub fn topic_ref(&self, id: &str) -> Ref {
-        let name = self
+        let topic = self
             .graph
             .topic_index
             .get(id)
-            .map(|&i| self.graph.topics[i].title.clone())
-            .unwrap_or_else(|| id.to_string());
+            .map(|&i| &self.graph.topics[i]);
+        let name = topic.map_or_else(|| id.to_string(), |t| t.title.clone());
         Ref {
             id: id.to_string(),
             url: format!("{}{}", self.base, topic_path(id)),
+            lang: self.untranslated(&topic.and_then(|t| t.text_lang.clone())),
             name,
-            lang: None,
         }
     }
 
@@ -335,6 +369,7 @@ impl ViewContext<'_> {
             id: claim.id.clone(),
             url: format!("{}{}", self.base, claim_path(&claim.id)),
             claim: claim.claim.clone(),
+            lang: self.untranslated(&claim.text_lang),
             date: DateView::new(&claim.date, self.language),
             reported: claim.reported,
             kind: claim.kind,
@@ -370,7 +405,8 @@ impl ViewContext<'_> {
                 id: s.id.clone(),
                 url: format!("{}{}", self.base, speaker_path(&s.id)),
                 name: s.name.clone(),
-                lang: script_lang(&s.name, self.language),
+                lang: self.lang_of(&s.text_lang, &s.name),
+                text_lang: self.untranslated(&s.text_lang),
                 aliases: s.aliases.clone(),
                 kind: s.kind,
                 kind_label: tr(self.language, &format!("speaker_{}", s.kind)),
@@ -398,6 +434,7 @@ impl ViewContext<'_> {
                     .map(|d| DateView::new(d, self.language)),
                 url_external: s.url.clone(),
                 lang: s.lang.clone(),
+                title_lang: self.untranslated(&s.text_lang),
                 claim_count: g.by_source[i].len(),
             })
             .collect();
@@ -409,6 +446,7 @@ impl ViewContext<'_> {
                 id: t.id.clone(),
                 url: format!("{}{}", self.base, topic_path(&t.id)),
                 title: t.title.clone(),
+                lang: self.untranslated(&t.text_lang),
                 question: t.question.clone(),
                 claim_count: g.by_topic[i].len(),
             })

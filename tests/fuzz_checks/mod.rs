@@ -117,6 +117,7 @@ pub fn whole_build(data: &[u8]) {
             },
             kind: *kind,
             id: id.to_string(),
+            lang: None,
             text: if i == replaced { text } else { fixed }.into(),
         })
         .collect();

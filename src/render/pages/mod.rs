@@ -406,6 +406,7 @@ fn page_view(page: &crate::parse::Page) -> serde_json::Value {
         "title": page.title,
         "description": page.description,
         "menu": page.menu,
+        "lang": crate::render::i18n::text_lang(page.text_lang.as_deref(), "", ""),
     })
 }
 
