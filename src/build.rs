@@ -85,7 +85,62 @@ pub struct Translated {
     pub graph: graph::Graph,
 }
 
+/// How much of the site one language shows in its own words: translated
+/// and all, per kind of record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub language: String,
+    pub claims: (usize, usize),
+    pub speakers: (usize, usize),
+    pub sources: (usize, usize),
+    pub topics: (usize, usize),
+    pub pages: (usize, usize),
+}
+
+impl std::fmt::Display for Coverage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let part = |(done, all): (usize, usize), noun: &str| {
+            let plural = if all == 1 { "" } else { "s" };
+            format!("{done}/{all} {noun}{plural}")
+        };
+        write!(
+            f,
+            "{}: {}, {}, {}, {}, {} translated",
+            self.language,
+            part(self.claims, "claim"),
+            part(self.speakers, "speaker"),
+            part(self.sources, "source"),
+            part(self.topics, "topic"),
+            part(self.pages, "page"),
+        )
+    }
+}
+
 impl Checked {
+    /// For each language other than the default, how much is translated.
+    pub fn coverage(&self) -> Vec<Coverage> {
+        self.translated
+            .iter()
+            .map(|t| {
+                let g = &t.graph;
+                fn count<'a>(
+                    langs: impl ExactSizeIterator<Item = &'a Option<String>>,
+                ) -> (usize, usize) {
+                    let all = langs.len();
+                    (all - langs.filter(|l| l.is_some()).count(), all)
+                }
+                Coverage {
+                    language: t.config.language.clone(),
+                    claims: count(g.claims.iter().map(|c| &c.text_lang)),
+                    speakers: count(g.speakers.iter().map(|s| &s.text_lang)),
+                    sources: count(g.sources.iter().map(|s| &s.text_lang)),
+                    topics: count(g.topics.iter().map(|x| &x.text_lang)),
+                    pages: count(g.pages.iter().map(|p| &p.text_lang)),
+                }
+            })
+            .collect()
+    }
+
     /// The site in each of its languages, the default first: its settings
     /// and graph.
     pub fn languages(&self) -> impl Iterator<Item = (&Config, &graph::Graph)> {

@@ -26,6 +26,7 @@ const KEYS: &[&str] = &[
     "favicon",
     "archive_publish",
     "deploy",
+    "translated",
 ];
 
 /// The keys of a `[[deploy]]` table.
@@ -76,6 +77,10 @@ pub struct Config {
     pub favicon_pos: Pos,
     /// How much of the sources' archived texts the site publishes.
     pub archive_publish: ArchivePublish,
+    /// The site's own words in its other languages (`[translated.zh]`,
+    /// with `title` and `description`).
+    #[serde(skip_serializing)]
+    pub translated: std::collections::BTreeMap<String, SiteText>,
     /// Where `claimbase deploy` publishes the output (`[[deploy]]` tables).
     #[serde(skip_serializing)]
     pub deploy: Vec<DeployTable>,
@@ -108,10 +113,19 @@ impl Default for Config {
             favicon_pos: Pos::START,
             archive_publish: ArchivePublish::Context,
             deploy: Vec::new(),
+            translated: Default::default(),
             root: PathBuf::new(),
             site_base_url: None,
         }
     }
+}
+
+/// The title and description of the site in another language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteText {
+    pub title: Option<String>,
+    pub description: Option<String>,
 }
 
 /// How much of a source's archived text is published (`archive_publish`).
@@ -197,6 +211,7 @@ impl Config {
             ));
         }
         errors.extend(check_languages(&mut config, &text));
+        errors.extend(check_translated(&config, &text));
         if let Err(message) = check_base_url(&config.base_url) {
             errors.push(Diagnostic::error(
                 CONFIG_FILE,
@@ -264,6 +279,14 @@ impl Config {
     pub fn for_language(&self, language: &str) -> Config {
         let mut config = self.clone();
         config.language = language.to_string();
+        if let Some(text) = self.translated.get(language) {
+            if let Some(title) = &text.title {
+                config.title = title.clone();
+            }
+            if let Some(description) = &text.description {
+                config.description = description.clone();
+            }
+        }
         let (path, absolute) = self.language_base(language);
         config.site_base_url = Some(self.site_base_url().to_string());
         config.base_url = absolute.unwrap_or(path);
@@ -367,6 +390,30 @@ fn check_languages(config: &mut Config, text: &str) -> Vec<Diagnostic> {
     }
     config.language = config.languages[0].clone();
     errors
+}
+
+/// `[translated.<code>]`: each for one of the site's other languages.
+fn check_translated(config: &Config, text: &str) -> Vec<Diagnostic> {
+    let languages = config.site_languages();
+    config
+        .translated
+        .keys()
+        .filter(|code| !languages[1..].contains(code))
+        .map(|code| {
+            Diagnostic::error(
+                CONFIG_FILE,
+                table_pos(text, &format!("[translated.{code}]")),
+                format!(
+                    "`[translated.{code}]` gives the site's title in `{code}`, which is not one of its other languages{}",
+                    did_you_mean(code, languages[1..].iter().map(String::as_str))
+                ),
+            )
+            .with_help(format!(
+                "the site's other languages are those after the first in `languages` ({}); correct the code, or add the language",
+                languages.join(", ")
+            ))
+        })
+        .collect()
 }
 
 /// `base_url` is an absolute http(s) URL or a path starting with `/`.
@@ -545,6 +592,15 @@ fn check_deploy_url(url: &str) -> Result<(), String> {
 
 fn find_key(text: &str, key: &str) -> Pos {
     key_pos(text, key).unwrap_or(Pos::START)
+}
+
+/// Where the header of table `header` (`[translated.zh]`) is.
+fn table_pos(text: &str, header: &str) -> Pos {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| l.trim().replace(' ', "") == header)
+        .map(|(i, l)| Pos::new(i + 1, l.len() - l.trim_start().len() + 1))
+        .unwrap_or(Pos::START)
 }
 
 /// Where the line setting `key` (`key = ...`) starts, if there is one.

@@ -228,6 +228,12 @@ fn main() -> ExitCode {
                             n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
                         }
                     );
+                    if !checked.translated.is_empty() {
+                        println!("{}: the default language", checked.config.language);
+                    }
+                    for coverage in checked.coverage() {
+                        println!("{coverage}");
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(failure) => fail(&failure, "check"),
