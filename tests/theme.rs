@@ -83,7 +83,7 @@ fn a_chinese_site_speaks_chinese_everywhere() {
         ["话题", "发言者", "来源", "时间线"]
     );
     assert_eq!(home.texts("header form button"), ["搜索"]);
-    assert_eq!(home.texts("main h2"), ["待解问题", "最新观点"]);
+    assert_eq!(home.texts("main h2"), ["待解问题", "最新论断"]);
 
     let half = out.page("claims/half-of-jobs-automated/");
     assert_eq!(half.times("2024-12"), ["2024年12月"]);
@@ -104,7 +104,7 @@ fn a_chinese_site_speaks_chinese_everywhere() {
     half.assert_text("预测").assert_text("待定");
     assert_eq!(
         half.texts("main h2"),
-        ["原话在原文中", "数据", "背景", "相关观点"]
+        ["原话所在段落", "数字", "背景", "相关论断"]
     );
     assert_eq!(
         half.texts("nav.breadcrumbs a"),
@@ -113,16 +113,16 @@ fn a_chinese_site_speaks_chinese_everywhere() {
 
     let draft = out.page("claims/unpublished-estimate/");
     assert_eq!(draft.texts("main .claim-kicker .draft"), ["草稿"]);
-    draft.assert_text("已证实").assert_text("宣布");
+    draft.assert_text("已证实").assert_text("公告");
 
     let ada = out.page("speakers/ada-lee/");
-    assert_eq!(ada.texts("main h2"), ["预测记录", "按日期的观点"]);
-    assert_eq!(ada.texts("main .record dt")[0], "预测");
+    assert_eq!(ada.texts("main h2"), ["预测记录", "论断（按日期）"]);
+    assert_eq!(ada.texts("main .record dt")[0], "预测总数");
 
     let timeline = out.page("timeline/");
     assert_eq!(
         timeline.texts("main svg > title"),
-        ["每月观点数"],
+        ["每月论断数"],
         "the chart's title"
     );
     let desc = timeline.texts("main svg > desc").join("");
