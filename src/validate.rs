@@ -272,10 +272,20 @@ pub fn validate_translations(
                     &t.path,
                     figures.pos,
                     format!(
-                        "`figures` has {} entries, but `{}.md` has {} figures",
+                        "`figures` has {} {}, but `{}.md` has {} {}",
                         figures.value.len(),
+                        if figures.value.len() == 1 {
+                            "entry"
+                        } else {
+                            "entries"
+                        },
                         t.id,
-                        claim.figures.len()
+                        claim.figures.len(),
+                        if claim.figures.len() == 1 {
+                            "figure"
+                        } else {
+                            "figures"
+                        },
                     ),
                 )
                 .with_help(

@@ -84,32 +84,47 @@ pub fn parse_translation(
 ) -> Option<Translation> {
     let allowed = text_fields(kind);
     let what = format!("{} translation", kind.noun());
-    let before = diagnostics.len();
     // A field the original has but a translation may not: said plainly,
-    // with where to set it instead.
-    if let Value::Map(entries) = &front_matter.value {
-        for (key, _) in entries {
+    // with where to set it instead. Only the text fields are read on.
+    let mut text_only = front_matter.clone();
+    if let Value::Map(entries) = &mut text_only.value {
+        for (key, _) in entries.iter() {
             let name = key.name.as_str();
-            if !allowed.contains(&name) && all_fields(kind).contains(&name) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        path,
-                        key.pos,
-                        format!(
-                            "`{name}` is not translated: a translation holds only text ({}, and the body)",
-                            allowed.join(", ")
-                        ),
-                    )
-                    .with_help(format!(
-                        "remove it here, and set it in `{}`, the original, for every language",
-                        original_name(id)
-                    )),
-                );
+            if allowed.contains(&name) {
+                continue;
             }
+            let diagnostic = if all_fields(kind).contains(&name) {
+                Diagnostic::error(
+                    path,
+                    key.pos,
+                    format!(
+                        "`{name}` is not translated: a translation holds only text ({}, and the body)",
+                        allowed.join(", ")
+                    ),
+                )
+                .with_help(format!(
+                    "remove it here, and set it in `{}`, the original, for every language",
+                    original_name(id)
+                ))
+            } else {
+                Diagnostic::error(
+                    path,
+                    key.pos,
+                    format!(
+                        "unknown field `{name}` for a {what}{}",
+                        crate::diagnostics::did_you_mean(name, allowed.iter().copied())
+                    ),
+                )
+                .with_help(format!(
+                    "a {what} holds only {}, and the body",
+                    allowed.join(", ")
+                ))
+            };
+            diagnostics.push(diagnostic);
         }
+        entries.retain(|(key, _)| allowed.contains(&key.name.as_str()));
     }
-    let known: Vec<&'static str> = all_fields(kind).to_vec();
-    let mut f = Fields::open(path, front_matter, &known, &what, diagnostics)?;
+    let mut f = Fields::open(path, &text_only, allowed, &what, diagnostics)?;
     let mut fields = Vec::new();
     for &name in allowed.iter().filter(|n| **n != "figures") {
         if let Some(value) = f.string(name) {
@@ -123,7 +138,9 @@ pub fn parse_translation(
         })
         .flatten()
         .flatten();
-    if f.broken || diagnostics.len() > before {
+    // With other errors the record is still made, so that its links and
+    // figures are checked too: every error of the file is reported at once.
+    if f.broken {
         return None;
     }
     Some(Translation {
@@ -214,9 +231,14 @@ pub fn unknown_language(path: &str, lang: &str, languages: &[String]) -> Diagnos
             languages.join(", ")
         )
     };
+    let listed: Vec<String> = languages
+        .iter()
+        .chain(std::iter::once(&lang.to_string()))
+        .map(|l| format!("\"{l}\""))
+        .collect();
     Diagnostic::error(path, Pos::START, message).with_help(format!(
-        "add `{lang}` to `languages` in claimbase.toml (`languages = [\"{}\", \"{lang}\"]`), or rename or remove the file",
-        languages.first().map(String::as_str).unwrap_or("en")
+        "add `{lang}` to `languages` in claimbase.toml (`languages = [{}]`), or rename or remove the file",
+        listed.join(", ")
     ))
 }
 

@@ -95,6 +95,36 @@ pub struct Session {
     linked: bool,
 }
 
+/// The site in each of its languages other than the default, each page
+/// and search bundle in the language's folder (`zh/`).
+fn render_translated(
+    translated: &[crate::build::Translated],
+    theme: &mut Theme,
+    today: PartialDate,
+) -> Result<Vec<OutputFile>, Failure> {
+    let mut all = Vec::new();
+    for t in translated {
+        let (graph, config) = (&t.graph, &t.config);
+        let prepared = Prepared::new(graph, config, today);
+        let input = Input {
+            graph,
+            config,
+            today,
+            prepared: &prepared,
+        };
+        let mut files = render_prepared(input, theme, None, true).map_err(Failure::new)?;
+        if let Some(records) = search_records(graph, config, today) {
+            files.extend(search_index(&records).map_err(Failure::new)?);
+        }
+        let prefix = format!("{}/", config.language);
+        all.extend(files.into_iter().map(|mut f| {
+            f.path = format!("{prefix}{}", f.path);
+            f
+        }));
+    }
+    Ok(all)
+}
+
 /// The second half of a rebuild, made after the browser has the first.
 struct Pending {
     /// The pages the rebuild affects (`None`: all), whose feeds to make.
@@ -175,6 +205,7 @@ impl Session {
             prepared: &prepared,
         };
         let mut files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
+        files.extend(render_translated(&checked.translated, &mut theme, today)?);
         let statics: BTreeSet<String> = checked.statics.iter().map(|f| f.path.clone()).collect();
         files.extend(
             checked
@@ -222,10 +253,13 @@ impl Session {
         // change after one that failed: until one succeeds, the session's
         // config and theme are not what is on disk. So does the first
         // change of a new day, which may make predictions overdue.
+        // A site in several languages is built again whole, each language
+        // a site of its own.
         if changes.config
             || changes.templates
             || changes.statics
             || self.restart
+            || self.config.is_multilingual()
             || today() != self.today
         {
             self.restart = true;
