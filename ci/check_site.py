@@ -68,13 +68,28 @@ def main():
     print(f"publish: {len(feeds)} Atom feeds parse in feedparser")
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    sitemap = ET.parse(out / "sitemap.xml")
-    locs = [loc.text for loc in sitemap.getroot().findall("s:url/s:loc", ns)]
+    # robots.txt names the sitemap of each of the site's languages (one for
+    # a site in one language); together they list every page.
+    robots = (out / "robots.txt").read_text()
+    if f"Sitemap: {base_url}sitemap.xml" not in robots:
+        problems.append("robots.txt does not point at the sitemap")
+    named = [l.split(":", 1)[1].strip() for l in robots.splitlines() if l.startswith("Sitemap:")]
+    locs = []
+    for address in named:
+        if not address.startswith(base_url):
+            problems.append(f"robots.txt: sitemap {address} is not under {base_url}")
+            continue
+        file = out / address[len(base_url):]
+        sitemap = ET.parse(file)
+        for loc in sitemap.getroot().findall("s:url/s:loc", ns):
+            locs.append(loc.text)
     for loc in locs:
         if not loc.startswith(base_url):
-            problems.append(f"sitemap.xml: {loc} is not under {base_url}")
+            problems.append(f"sitemap: {loc} is not under {base_url}")
         elif not target(out, base_path, urlsplit(loc).path).is_file():
-            problems.append(f"sitemap.xml: {loc} has no page")
+            problems.append(f"sitemap: {loc} has no page")
+    if len(set(locs)) != len(locs):
+        problems.append("the sitemaps list an address twice")
     # Redirect pages (aliases) say `noindex`: they are not pages to list.
     html_pages = {
         p
@@ -82,11 +97,8 @@ def main():
         if p.name != "404.html" and 'name="robots" content="noindex"' not in p.read_text()
     }
     if len(locs) != len(html_pages):
-        problems.append(f"sitemap.xml lists {len(locs)} URLs for {len(html_pages)} pages")
-    print(f"publish: sitemap.xml is well-formed, {len(locs)} URLs under {base_url}")
-    robots = (out / "robots.txt").read_text()
-    if f"Sitemap: {base_url}sitemap.xml" not in robots:
-        problems.append("robots.txt does not point at the sitemap")
+        problems.append(f"the sitemaps list {len(locs)} URLs for {len(html_pages)} pages")
+    print(f"publish: {len(named)} sitemaps are well-formed, {len(locs)} URLs under {base_url}")
 
     for p in problems:
         print(p, file=sys.stderr)

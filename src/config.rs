@@ -181,6 +181,11 @@ impl Config {
             let mut message = e.message().trim().to_string();
             let (keys, help) = if in_deploy_table(&text, pos.line) {
                 (DEPLOY_KEYS, "a [[deploy]] table's keys are")
+            } else if in_table(&text, pos.line, "translated") {
+                (
+                    &["title", "description"][..],
+                    "a [translated.<code>] table holds only title and description (settings of the whole site go above the first table); its keys are",
+                )
             } else {
                 (KEYS, "the settings are")
             };
@@ -494,13 +499,18 @@ impl<'de> Deserialize<'de> for GlobRules {
 
 /// Whether line `line` (1-based) of the file is inside a `[[deploy]]` table.
 fn in_deploy_table(text: &str, line: usize) -> bool {
+    in_table(text, line, "deploy")
+}
+
+/// Whether `line` is inside a table `[name]`, `[name.x]` or `[[name]]`.
+fn in_table(text: &str, line: usize, table: &str) -> bool {
     text.lines()
         .take(line)
         .filter(|l| l.trim_start().starts_with('['))
         .last()
         .is_some_and(|header| {
             let name = header.trim().trim_matches(|c| c == '[' || c == ']').trim();
-            name == "deploy" || name.starts_with("deploy.")
+            name == table || name.starts_with(&format!("{table}."))
         })
 }
 
