@@ -179,7 +179,7 @@ impl Config {
         let mut config: Config = toml::from_str(&text).map_err(|e| {
             let pos = LineIndex::new(&text).pos(e.span().map(|s| s.start).unwrap_or(0));
             let mut message = e.message().trim().to_string();
-            let (keys, help) = if in_deploy_table(&text, pos.line) {
+            let (keys, help) = if in_table(&text, pos.line, "deploy") {
                 (DEPLOY_KEYS, "a [[deploy]] table's keys are")
             } else if in_table(&text, pos.line, "translated") {
                 (
@@ -497,12 +497,7 @@ impl<'de> Deserialize<'de> for GlobRules {
     }
 }
 
-/// Whether line `line` (1-based) of the file is inside a `[[deploy]]` table.
-fn in_deploy_table(text: &str, line: usize) -> bool {
-    in_table(text, line, "deploy")
-}
-
-/// Whether `line` is inside a table `[name]`, `[name.x]` or `[[name]]`.
+/// Whether line `line` (1-based) of the file is inside a table `[name]`, `[name.x]` or `[[name]]`.
 fn in_table(text: &str, line: usize, table: &str) -> bool {
     text.lines()
         .take(line)

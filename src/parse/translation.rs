@@ -291,9 +291,7 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
             continue;
         };
         set(&mut speaker.name, t.field("name"));
-        if let Some(role) = t.field("role") {
-            speaker.role = Some(role.to_string());
-        }
+        set_some(&mut speaker.role, t.field("role"));
         set_body(
             &mut speaker.body,
             &mut speaker.body_line,
@@ -320,9 +318,7 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
             continue;
         };
         set(&mut topic.title, t.field("title"));
-        if let Some(question) = t.field("question") {
-            topic.question = Some(question.to_string());
-        }
+        set_some(&mut topic.question, t.field("question"));
         set_body(&mut topic.body, &mut topic.body_line, &mut topic.links, t);
     }
     for page in &mut records.pages {
@@ -331,9 +327,7 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
             continue;
         };
         set(&mut page.title, t.field("title"));
-        if let Some(description) = t.field("description") {
-            page.description = Some(description.to_string());
-        }
+        set_some(&mut page.description, t.field("description"));
         set_body(&mut page.body, &mut page.body_line, &mut page.links, t);
     }
 }
@@ -347,6 +341,12 @@ pub fn same_language(a: &str, b: &str) -> bool {
 fn set(field: &mut String, value: Option<&str>) {
     if let Some(value) = value {
         *field = value.to_string();
+    }
+}
+
+fn set_some(field: &mut Option<String>, value: Option<&str>) {
+    if let Some(value) = value {
+        *field = Some(value.to_string());
     }
 }
 

@@ -104,19 +104,9 @@ fn render_translated(
 ) -> Result<Vec<OutputFile>, Failure> {
     let mut all = Vec::new();
     for t in translated {
-        let (graph, config) = (&t.graph, &t.config);
-        let prepared = Prepared::new(graph, config, today);
-        let input = Input {
-            graph,
-            config,
-            today,
-            prepared: &prepared,
-        };
-        let mut files = render_prepared(input, theme, None, true).map_err(Failure::new)?;
-        if let Some(records) = search_records(graph, config, today) {
-            files.extend(search_index(&records).map_err(Failure::new)?);
-        }
-        let prefix = format!("{}/", config.language);
+        let files =
+            crate::render::render_site(&t.graph, &t.config, theme, today).map_err(Failure::new)?;
+        let prefix = t.config.language_prefix(&t.config.language);
         all.extend(files.into_iter().map(|mut f| {
             f.path = format!("{prefix}{}", f.path);
             f
