@@ -197,6 +197,80 @@ fn random_edits_of_a_longer_site_rebuild_to_what_a_full_build_writes() {
     random_edits(70, 0x5eed_c1a1_0000_0002, 60);
 }
 
+/// The same in a site of two languages, with translations of claims,
+/// speakers, a topic and a page, which the edits change, move and delete
+/// as they do the originals.
+#[test]
+fn random_edits_of_a_two_language_site_rebuild_to_what_a_full_build_writes() {
+    random_edits_in(Languages::Two, 10, 0x5eed_c1a1_0000_0003, 60);
+}
+
+/// An edited translation renders pages of its own language only, and
+/// changes no file of the default's.
+#[test]
+fn an_edited_translation_changes_its_language_only() {
+    let site = fixture("full");
+    translate(&site);
+    let (options, mut session) = start(&site);
+    if let Some(indexed) = session.search_update(true) {
+        indexed.expect("the search index builds");
+    }
+    let file = "claims/jobs-will-keep-growing.zh.md";
+    site.write(file, &site.read(file).replace("就业", "工作岗位"));
+    let update = session
+        .rebuild(&saved(&site, file))
+        .expect("the edit builds");
+    assert!(update.rendered > 0, "no page was rendered");
+    let pages = session.site.keys().filter(|p| p.ends_with(".html")).count();
+    assert!(
+        update.rendered < pages / 2,
+        "{} of {pages} pages rendered for one translation",
+        update.rendered
+    );
+    assert!(
+        update.changed.iter().all(|p| p.starts_with("zh/")),
+        "files outside zh/ changed: {:?}",
+        update.changed
+    );
+    assert!(
+        update
+            .changed
+            .contains(&"zh/claims/jobs-will-keep-growing/index.html".to_string()),
+        "the claim's Chinese page did not change: {:?}",
+        update.changed
+    );
+    finish_and_compare(&mut session, &options, "an edited translation");
+}
+
+/// Makes the fixture a site in English and Chinese, with translations of
+/// two claims, a speaker, a topic and, if there is one, the about page.
+fn translate(site: &common::Site) {
+    let config = site.read("claimbase.toml") + "languages = [\"en\", \"zh\"]\n";
+    site.write("claimbase.toml", &config);
+    site.write(
+        "claims/jobs-will-keep-growing.zh.md",
+        "---\nclaim: 尽管有AI，就业仍将增长。\n---\n",
+    );
+    site.write(
+        "claims/jobs/half-of-jobs-automated.zh.md",
+        "---\nclaim: 一半的工作将被自动化。\n---\n见[](@claim/jobs-will-keep-growing)。\n",
+    );
+    site.write(
+        "claims/_speakers/bo-chen.zh.md",
+        "---\nname: 陈博\n---\n一位劳动经济学家。\n",
+    );
+    site.write(
+        "claims/_topics/ai-and-jobs.zh.md",
+        "---\ntitle: AI与就业\n---\n",
+    );
+    if site.path("claims/_pages/about.md").exists() {
+        site.write(
+            "claims/_pages/about.zh.md",
+            "---\ntitle: 关于\n---\n[说明](@page/notes)里的方法。\n",
+        );
+    }
+}
+
 /// `extra` generated claims in `claims/generated/`, dated over eight years,
 /// some contradicting others.
 fn add_generated(site: &common::Site, extra: usize) {
@@ -230,10 +304,20 @@ fn add_generated(site: &common::Site, extra: usize) {
     }
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Languages {
+    One,
+    Two,
+}
+
 /// `extra` generated claims beside the `full` fixture's, with dates over
 /// eight years and contradictions, then `steps` random changes, each
 /// compared with a full build.
 fn random_edits(extra: usize, seed: u64, steps: usize) {
+    random_edits_in(Languages::One, extra, seed, steps);
+}
+
+fn random_edits_in(languages: Languages, extra: usize, seed: u64, steps: usize) {
     let site = fixture("full");
     add_generated(&site, extra);
     // Timeline pages of two claims, so that edits move claims between them.
@@ -251,6 +335,9 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
         "claims/_pages/notes.md",
         "---\ntitle: Notes\n---\nOn [the keynote](@source/future-of-work-keynote).\n",
     );
+    if languages == Languages::Two {
+        translate(&site);
+    }
     let content = site.path("claims");
     let (options, mut session) = start(&site);
     if let Some(indexed) = session.search_update(true) {
@@ -306,8 +393,9 @@ fn random_edits(extra: usize, seed: u64, steps: usize) {
         partial > 5,
         "only {partial} rebuilds were partial: the incremental path was hardly exercised"
     );
+    // A site of several languages is checked again on every edit.
     assert!(
-        in_place > 5,
+        languages == Languages::Two || in_place > 5,
         "only {in_place} rebuilds edited claims in place: the fast path was hardly exercised"
     );
 }

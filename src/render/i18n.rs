@@ -318,6 +318,26 @@ pub fn language_name(language: &str) -> &'static str {
     tr(language, "language_name")
 }
 
+/// Orders `items` by the name each is shown under, in the collation of
+/// `language`: Chinese names by pinyin (CLDR's default for `zh`), English
+/// ones alphabetically without regard to case or accents. Equal names keep
+/// their order.
+pub fn sort_by_name<T>(items: &mut [T], language: &str, name: impl Fn(&T) -> &str) {
+    use icu_collator::{Collator, options::CollatorOptions};
+    use icu_locale_core::locale;
+    let locale = if language == "zh" {
+        locale!("zh")
+    } else {
+        locale!("en")
+    };
+    match Collator::try_new((&locale).into(), CollatorOptions::default()) {
+        Ok(collator) => items.sort_by(|a, b| collator.compare(name(a), name(b))),
+        // The compiled data covers both languages; should it ever lack
+        // one, the order by code point still lists every item.
+        Err(_) => items.sort_by(|a, b| name(a).cmp(name(b))),
+    }
+}
+
 /// The table for one interface language (`en` or `zh`).
 pub fn translations(language: &str) -> BTreeMap<&'static str, &'static str> {
     STRINGS
@@ -476,6 +496,17 @@ mod tests {
             };
             assert_eq!(names(en), names(zh), "placeholders of `{key}`");
         }
+    }
+
+    #[test]
+    fn names_sort_in_each_language_collation() {
+        let mut zh = vec!["徐立", "何恩培", "阿尔特曼", "李强", "Ilya Sutskever"];
+        sort_by_name(&mut zh, "zh", |s| s);
+        // A, He, Li, Xu by pinyin; CLDR puts Han before Latin for `zh`.
+        assert_eq!(zh, ["阿尔特曼", "何恩培", "李强", "徐立", "Ilya Sutskever"]);
+        let mut en = vec!["some users", "He Enpei", "Élodie", "xu Li", "Ilya"];
+        sort_by_name(&mut en, "en", |s| s);
+        assert_eq!(en, ["Élodie", "He Enpei", "Ilya", "some users", "xu Li"]);
     }
 
     #[test]

@@ -27,25 +27,38 @@ pub type Changed = BTreeSet<(FileKind, String)>;
 
 /// Compares two versions of the content files.
 pub fn changed_records(old: &[InputFile], new: &[InputFile]) -> Changed {
-    let (old, new) = (text_by_record(old), text_by_record(new));
+    changed_records_in(old, new, None)
+}
+
+/// The records changed as the site in `language` shows them (`None`: the
+/// default language): those whose original changed, or whose translation
+/// into `language`. A translation into another language changes nothing
+/// here.
+pub fn changed_records_in(old: &[InputFile], new: &[InputFile], language: Option<&str>) -> Changed {
+    let (old, new) = (text_by_record(old, language), text_by_record(new, language));
     let mut changed = Changed::new();
-    for (&(kind, id), text) in &old {
-        if new.get(&(kind, id)) != Some(text) {
+    for (&(kind, id, lang), text) in &old {
+        if new.get(&(kind, id, lang)) != Some(text) {
             changed.insert((kind, id.to_string()));
         }
     }
-    for &(kind, id) in new.keys() {
-        if !old.contains_key(&(kind, id)) {
+    for &(kind, id, lang) in new.keys() {
+        if !old.contains_key(&(kind, id, lang)) {
             changed.insert((kind, id.to_string()));
         }
     }
     changed
 }
 
-fn text_by_record(files: &[InputFile]) -> HashMap<(FileKind, &str), &str> {
+/// The text of each original, and of each translation into `language`.
+fn text_by_record<'f>(
+    files: &'f [InputFile],
+    language: Option<&str>,
+) -> HashMap<(FileKind, &'f str, Option<&'f str>), &'f str> {
     files
         .iter()
-        .map(|f| ((f.kind, f.id.as_str()), &*f.text))
+        .filter(|f| f.lang.is_none() || f.lang.as_deref() == language)
+        .map(|f| ((f.kind, f.id.as_str(), f.lang.as_deref()), &*f.text))
         .collect()
 }
 
@@ -298,6 +311,23 @@ mod tests {
         let (records, diagnostics) = parse_files(files);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         crate::graph::link(records, false)
+    }
+
+    #[test]
+    fn a_translation_changes_its_own_language_only() {
+        let zh = |text: &str| InputFile::translation_in_content(FileKind::Claim, "a", "zh", text);
+        let mut old = site("");
+        old.push(zh("---\nclaim: 甲\n---\n"));
+        let mut new = site("");
+        new.push(zh("---\nclaim: 乙\n---\n"));
+        let a: Changed = [(FileKind::Claim, "a".to_string())].into();
+        assert_eq!(changed_records(&old, &new), Changed::new());
+        assert_eq!(changed_records_in(&old, &new, Some("zh")), a);
+        assert_eq!(changed_records_in(&old, &new, Some("fr")), Changed::new());
+        // An original changes every language; a translation deleted, its own.
+        let edited = site("kind: prediction\n");
+        assert_eq!(changed_records_in(&new, &edited, None), a);
+        assert_eq!(changed_records_in(&new, &edited, Some("zh")), a);
     }
 
     #[test]

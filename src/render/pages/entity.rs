@@ -4,8 +4,10 @@ use super::*;
 
 impl PageBuilder<'_> {
     pub(super) fn speakers(&self) -> Result<OutputFile, Diagnostic> {
+        let mut speakers: Vec<_> = self.views.speakers.iter().collect();
+        crate::render::i18n::sort_by_name(&mut speakers, &self.config.language, |s| &s.name);
         let mut cx = Context::new();
-        cx.insert("speakers", &self.views.speakers);
+        cx.insert("speakers", &speakers);
         let meta = self.meta(
             self.t("speakers").into(),
             "speakers/".into(),

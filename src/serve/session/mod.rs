@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use super::affected::{
     ALWAYS, Affected, Changed, affected_in_place, affected_pages, changed_records,
+    changed_records_in,
 };
 use super::watch::Changes;
 use crate::build::{
@@ -42,11 +43,13 @@ use crate::render::{
 };
 use crate::write::{OutputFile, Replacer};
 
+mod languages;
 pub mod patch;
 pub mod relink;
 pub mod search;
 pub mod update;
 
+use languages::{OtherLanguage, split_lists};
 use patch::Patched;
 use relink::any_linked;
 use search::{Records, SearchIndexer, all_records};
@@ -93,26 +96,8 @@ pub struct Session {
     /// Some content file is a symbolic link, which the watcher does not
     /// report when its target changes: every rebuild reads every file.
     linked: bool,
-}
-
-/// The site in each of its languages other than the default, each page
-/// and search bundle in the language's folder (`zh/`).
-fn render_translated(
-    translated: &[crate::build::Translated],
-    theme: &mut Theme,
-    today: PartialDate,
-) -> Result<Vec<OutputFile>, Failure> {
-    let mut all = Vec::new();
-    for t in translated {
-        let files =
-            crate::render::render_site(&t.graph, &t.config, theme, today).map_err(Failure::new)?;
-        let prefix = t.config.language_prefix(&t.config.language);
-        all.extend(files.into_iter().map(|mut f| {
-            f.path = format!("{prefix}{}", f.path);
-            f
-        }));
-    }
-    Ok(all)
+    /// The site in each of its other `languages`.
+    others: Vec<OtherLanguage>,
 }
 
 /// The second half of a rebuild, made after the browser has the first.
@@ -176,12 +161,16 @@ impl Session {
     /// A full build, in memory; the search index follows in the background
     /// (see [`Session::search_update`]).
     pub fn start(options: BuildOptions) -> Result<Session, Failure> {
-        Session::start_with(options, &mut SearchIndexer::default())
+        Session::start_with(options, &mut SearchIndexer::default(), Vec::new())
     }
 
     /// [`Session::start`], going on with `search` (and taking it) when the
-    /// build succeeds.
-    fn start_with(options: BuildOptions, search: &mut SearchIndexer) -> Result<Session, Failure> {
+    /// build succeeds, and with `others`, the other languages' indexers.
+    fn start_with(
+        options: BuildOptions,
+        search: &mut SearchIndexer,
+        others: Vec<SearchIndexer>,
+    ) -> Result<Session, Failure> {
         let mut parsed = ParseCache::default();
         let checked = check_cached(&options, &mut parsed)?;
         let config = checked.config;
@@ -195,7 +184,15 @@ impl Session {
             prepared: &prepared,
         };
         let mut files = render_prepared(input, &mut theme, None, true).map_err(Failure::new)?;
-        files.extend(render_translated(&checked.translated, &mut theme, today)?);
+        let mut others = others.into_iter();
+        let others = checked
+            .translated
+            .into_iter()
+            .map(|site| {
+                let search = others.next().unwrap_or_default();
+                OtherLanguage::start(site, &mut theme, today, search, &mut files)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let statics: BTreeSet<String> = checked.statics.iter().map(|f| f.path.clone()).collect();
         files.extend(
             checked
@@ -216,6 +213,7 @@ impl Session {
             unrendered: false,
             restart: false,
             linked: any_linked(&config.root, &checked.files),
+            others,
             unpublished: None,
             custom_templates: theme.any_changed(),
             statics,
@@ -243,22 +241,21 @@ impl Session {
         // change after one that failed: until one succeeds, the session's
         // config and theme are not what is on disk. So does the first
         // change of a new day, which may make predictions overdue.
-        // A site in several languages is built again whole, each language
-        // a site of its own.
         if changes.config
             || changes.templates
             || changes.statics
             || self.restart
-            || self.config.is_multilingual()
             || today() != self.today
         {
             self.restart = true;
-            let mut fresh = Session::start_with(self.options.clone(), &mut self.search)?;
+            let others = self.others.iter_mut().map(OtherLanguage::take_search);
+            let others = others.collect();
+            let mut fresh = Session::start_with(self.options.clone(), &mut self.search, others)?;
             // The last index is served until the new one is ready, unless
             // the site has no search any more.
             if fresh.config.search {
                 for (path, bytes) in &self.site {
-                    if path.starts_with(BUNDLE) {
+                    if fresh.is_bundle(path) {
                         fresh.site.insert(path.clone(), bytes.clone());
                     }
                 }
@@ -267,7 +264,12 @@ impl Session {
             update.rendered = page_paths(&fresh.graph, &fresh.config)
                 .iter()
                 .filter(|p| p.ends_with(".html"))
-                .count();
+                .count()
+                + fresh
+                    .others
+                    .iter()
+                    .map(OtherLanguage::page_count)
+                    .sum::<usize>();
             update.elapsed = start.elapsed();
             update.warnings = fresh.warnings.clone();
             std::mem::swap(self, &mut fresh);
@@ -278,23 +280,37 @@ impl Session {
         let stale = std::mem::replace(&mut self.stale, true);
         let unrendered = self.unrendered;
         let files = if stale { None } else { self.reread(changes) };
+        // In a site of several languages, any edit may change what another
+        // language shows: the site is checked and linked again.
         let patched = match files {
-            Some(files) if !unrendered => self.patch_claims(files).map_err(Some),
+            Some(files) if !unrendered && self.others.is_empty() => {
+                self.patch_claims(files).map_err(Some)
+            }
             files => Err(files),
         };
-        let edit = match patched {
-            Ok(patched) => Edit::InPlace(patched),
+        let (edit, others) = match patched {
+            Ok(patched) => (Edit::InPlace(patched), Vec::new()),
             Err(files) => {
                 let files = files.map(|reread| reread.apply(&self.files));
-                let (changed, before) = self.relink(files)?;
-                Edit::Relinked(changed, Box::new(before))
+                let (changed, before, others) = self.relink(files)?;
+                (Edit::Relinked(changed, Box::new(before)), others)
             }
         };
         let in_place = matches!(edit, Edit::InPlace(_));
         self.unrendered = true;
+        let everything = self.custom_templates || unrendered;
+        // Nothing the default language shows changed (a translation was
+        // edited): its pages stay.
+        let untouched = !everything
+            && matches!(&edit, Edit::Relinked(changed, before)
+                if changed.is_empty() && before.archives == self.graph.archives);
         let mut publish = Publish::All;
         let affected = match &edit {
-            _ if self.custom_templates || unrendered => Affected::Everything,
+            _ if everything => Affected::Everything,
+            _ if untouched => {
+                publish = Publish::Nothing;
+                Affected::Pages(BTreeSet::new())
+            }
             Edit::Relinked(changed, before) => {
                 affected_pages(before, &self.graph, changed, self.config.timeline_page_size)
             }
@@ -324,21 +340,25 @@ impl Session {
         };
         // The pages first, and of those the lists of many claims last: they
         // follow in `finish_rebuild`, after the browser has the change.
-        let (only, first, lists) = match affected {
-            Affected::Everything => (None, None, BTreeSet::new()),
-            Affected::Pages(pages) => {
-                let (lists, first) = pages.iter().cloned().partition(|p| is_list(p));
-                (Some(pages), Some(first), lists)
-            }
-        };
+        let (only, first, lists) = split_lists(affected);
         let input = Input {
             graph: &self.graph,
             config: &self.config,
             today: self.today,
             prepared: &self.prepared,
         };
-        let files =
-            render_prepared(input, &mut self.theme, first.as_ref(), false).map_err(Failure::new)?;
+        let mut files = if untouched {
+            Vec::new()
+        } else {
+            render_prepared(input, &mut self.theme, first.as_ref(), false).map_err(Failure::new)?
+        };
+        let mut keeps = Vec::new();
+        for (other, (changed, graph)) in self.others.iter_mut().zip(others) {
+            let rendered =
+                other.rebuild(graph, &changed, everything, &mut self.theme, self.today)?;
+            files.extend(rendered.files);
+            keeps.push(rendered.keep);
+        }
         let mut update = Update {
             rendered: files.iter().filter(|f| f.path.ends_with(".html")).count(),
             in_place,
@@ -350,16 +370,25 @@ impl Session {
         // removes none). The search index is replaced when the indexer has
         // the new one, the lists, feeds and data files by `finish_rebuild`.
         if !in_place {
-            let mut keep = page_paths(&self.graph, &self.config);
-            keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
-            keep.extend(self.statics.iter().cloned());
-            if !self.graph.redirects().is_empty() {
-                keep.insert(REDIRECTS.to_string());
-            }
-            keep.extend(files.iter().map(|f| f.path.clone()));
-            keep.extend(lists.iter().cloned());
+            let keep = (!untouched).then(|| {
+                let mut keep = page_paths(&self.graph, &self.config);
+                keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
+                keep.extend(self.statics.iter().cloned());
+                if !self.graph.redirects().is_empty() {
+                    keep.insert(REDIRECTS.to_string());
+                }
+                keep.extend(files.iter().map(|f| f.path.clone()));
+                keep.extend(lists.iter().cloned());
+                keep
+            });
+            let others = &self.others;
             self.site.retain(|path, _| {
-                let kept = keep.contains(path) || path.starts_with(BUNDLE);
+                let owner = others.iter().zip(&keeps).find(|(o, _)| o.owns(path));
+                let (keep, bundle) = match owner {
+                    Some((other, keep)) => (keep, other.is_bundle(path)),
+                    None => (&keep, path.starts_with(BUNDLE)),
+                };
+                let kept = bundle || keep.as_ref().is_none_or(|k| k.contains(path));
                 if !kept {
                     update.removed.push(path.clone());
                 }
@@ -381,6 +410,14 @@ impl Session {
         self.unrendered = false;
         update.elapsed = start.elapsed();
         Ok(update)
+    }
+
+    /// Whether `path` is one of the search files, of any language.
+    fn is_bundle(&self, path: &str) -> bool {
+        match self.others.iter().find(|o| o.owns(path)) {
+            Some(other) => other.is_bundle(path),
+            None => path.starts_with(BUNDLE),
+        }
     }
 
     /// Puts rendered files into the site; returns the paths whose bytes
@@ -460,6 +497,17 @@ impl Session {
             update.changed = self.put(pages);
             update.changed.extend(self.put(published));
             update.written = written;
+        }
+        for i in 0..self.others.len() {
+            let files = match self.others[i].finish(&mut self.theme, self.today) {
+                Ok(files) => files,
+                Err(failure) => {
+                    self.unrendered = true;
+                    return Err(failure);
+                }
+            };
+            update.rendered += files.iter().filter(|f| f.path.ends_with(".html")).count();
+            update.changed.extend(self.put(files));
         }
         update.elapsed = start.elapsed();
         Ok(update)

@@ -8,13 +8,15 @@ pub(super) fn any_linked(root: &Path, files: &[InputFile]) -> bool {
     files.iter().any(|f| root.join(&f.path).is_symlink())
 }
 
+/// What checking and linking again found: the records changed, the graph
+/// before, and for each other language the records changed there and its
+/// new graph.
+pub(super) type Relinked = (Changed, Graph, Vec<(Changed, Graph)>);
+
 impl Session {
     /// Checks and links the site again, from `files` when given, else
-    /// from the disk. Returns the changed records and the graph before.
-    pub(super) fn relink(
-        &mut self,
-        files: Option<Vec<InputFile>>,
-    ) -> Result<(Changed, Graph), Failure> {
+    /// from the disk.
+    pub(super) fn relink(&mut self, files: Option<Vec<InputFile>>) -> Result<Relinked, Failure> {
         let checked = match files {
             Some(files) => {
                 let (config, drafts) = (self.config.clone(), self.options.drafts);
@@ -27,11 +29,26 @@ impl Session {
             }
         };
         let changed = changed_records(&self.files, &checked.files);
-        self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);
-        self.records = None;
-        self.unindexed.clear();
+        let others = checked
+            .translated
+            .into_iter()
+            .map(|site| {
+                let language = Some(site.config.language.as_str());
+                let changed = changed_records_in(&self.files, &checked.files, language);
+                (changed, site.graph)
+            })
+            .collect();
+        if !changed.is_empty() || checked.graph.archives != self.graph.archives {
+            self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);
+            self.records = None;
+            self.unindexed.clear();
+        }
         self.files = checked.files;
         self.warnings = checked.warnings;
-        Ok((changed, std::mem::replace(&mut self.graph, checked.graph)))
+        Ok((
+            changed,
+            std::mem::replace(&mut self.graph, checked.graph),
+            others,
+        ))
     }
 }

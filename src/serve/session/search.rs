@@ -123,31 +123,66 @@ impl Session {
             None => all_records(graph, config, today),
         };
         self.search.request(self.records.clone());
+        for other in &mut self.others {
+            other.index_for_search(self.today);
+        }
     }
 
     /// Whether a search index is being built in the background.
     pub fn indexing(&self) -> bool {
-        self.search.running.is_some()
+        self.search.running.is_some() || self.others.iter().any(OtherLanguage::indexing)
     }
 
-    /// Puts a search index finished in the background into the site, if
-    /// there is one (waiting for it when `wait`), and says what changed.
+    /// Puts the search indexes finished in the background into the site,
+    /// if there are any (waiting for every language's when `wait`), and
+    /// says what changed.
     pub fn search_update(&mut self, wait: bool) -> Option<Result<Update, Failure>> {
         let start = Instant::now();
-        let files = match self.search.finished(wait)? {
-            Ok(files) => files,
-            Err(diagnostics) => return Some(Err(Failure::new(diagnostics))),
-        };
-        let fresh: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
-        let mut update = Update::default();
-        self.site.retain(|path, _| {
-            let kept = !path.starts_with(BUNDLE) || fresh.contains(path);
-            if !kept {
-                update.removed.push(path.clone());
+        let mut finished = Vec::new();
+        if let Some(result) = self.search.finished(wait) {
+            finished.push((None, result));
+        }
+        for (i, other) in self.others.iter_mut().enumerate() {
+            if let Some(result) = other.finished_index(wait) {
+                finished.push((Some(i), result));
             }
-            kept
-        });
-        update.changed = self.put(files);
+        }
+        if finished.is_empty() {
+            return None;
+        }
+        // Should one fail, none is served, and the others are made again
+        // with it on the next request, so that the site stays one whole.
+        let failed: Vec<Diagnostic> = finished
+            .iter()
+            .filter_map(|(_, result)| result.as_ref().err())
+            .flatten()
+            .cloned()
+            .collect();
+        if !failed.is_empty() {
+            self.search.records = None;
+            for other in &mut self.others {
+                other.forget_index();
+            }
+            return Some(Err(Failure::new(failed)));
+        }
+        let mut update = Update::default();
+        for (language, result) in finished {
+            let Ok(files) = result else { continue };
+            let fresh: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+            let others = &self.others;
+            let ours = |path: &str| match language {
+                Some(i) => others[i].is_bundle(path),
+                None => path.starts_with(BUNDLE) && !others.iter().any(|o| o.owns(path)),
+            };
+            self.site.retain(|path, _| {
+                let kept = !ours(path) || fresh.contains(path);
+                if !kept {
+                    update.removed.push(path.clone());
+                }
+                kept
+            });
+            update.changed.extend(self.put(files));
+        }
         update.elapsed = start.elapsed();
         Some(Ok(update))
     }
