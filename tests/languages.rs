@@ -103,6 +103,30 @@ fn each_language_is_a_whole_site_in_its_own_folder() {
     out.assert_links_resolve(BASE);
 }
 
+/// A quote in the language of the page needs no translation beside it,
+/// whether the claim says its quote's language or its source does, and
+/// whether the claim is translated or not.
+#[test]
+fn a_quote_in_the_page_language_shows_no_translation() {
+    let site = bilingual();
+    site.write(
+        "claims/_sources/acme-interview.md",
+        "---\ntitle: 采访\nkind: interview\nlang: zh\n---\n",
+    );
+    site.write(
+        "claims/acme-will-cut-prices.md",
+        "---\nclaim: Acme will cut its prices.\nspeaker: acme-labs\ndate: 2024\n\
+         source: acme-interview\ntopics: [compute-cost]\nkind: prediction\n\
+         quote: 我们将降价。\ntranslation: We will cut prices.\n---\n",
+    );
+    let out = build(&site);
+    let english = out.page("/claims/acme-will-cut-prices/");
+    english.assert_text("We will cut prices.");
+    let chinese = out.page("/zh/claims/acme-will-cut-prices/");
+    chinese.assert_text("我们将降价。");
+    chinese.assert_not_text("We will cut prices.");
+}
+
 #[test]
 fn every_page_links_to_itself_in_every_language() {
     let site = bilingual();

@@ -259,8 +259,26 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
         .collect();
     let mut take = |kind: FileKind, id: &str| by_record.remove(&(kind, id.to_string()));
     let untranslated = || Some(default.to_string());
+    // A quote is in its own `quote_lang`, else in its source's language.
+    let source_lang: std::collections::HashMap<&str, &str> = records
+        .sources
+        .iter()
+        .filter_map(|s| Some((s.id.as_str(), s.lang.as_deref()?)))
+        .collect();
     for claim in &mut records.claims {
-        let Some(t) = take(FileKind::Claim, &claim.id) else {
+        let quote_lang = claim
+            .quote_lang
+            .as_deref()
+            .or_else(|| source_lang.get(claim.source.value.as_str()).copied());
+        // The quote is already in this language: no translation to show,
+        // unless the translation file gives one.
+        let quote_in_lang =
+            claim.quote.is_some() && quote_lang.is_some_and(|q| same_language(q, lang));
+        let t = take(FileKind::Claim, &claim.id);
+        if quote_in_lang && claim.translation.is_some() {
+            std::sync::Arc::make_mut(claim).translation = None;
+        }
+        let Some(t) = t else {
             std::sync::Arc::make_mut(claim).text_lang = untranslated();
             continue;
         };
@@ -268,13 +286,6 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
         set(&mut claim.claim, t.field("claim"));
         if let Some(text) = t.field("translation") {
             claim.translation = Some(text.to_string());
-        } else if claim
-            .quote_lang
-            .as_deref()
-            .is_some_and(|q| same_language(q, lang))
-        {
-            // The quote is already in this language: no translation to show.
-            claim.translation = None;
         }
         if let Some(abouts) = &t.figures {
             for (figure, about) in claim.figures.iter_mut().zip(&abouts.value) {
