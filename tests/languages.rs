@@ -259,3 +259,70 @@ fn languages_are_each_an_interface_language_listed_once() {
         "claimbase.toml:4:1: error: `[translated.de]` gives the site's title in `de`, which is not one of its other languages",
     ]);
 }
+
+/// A site without `languages` is built exactly as before sites could have
+/// several: `tests/fixtures/one-language.md5` holds the digest of every
+/// file the generator wrote for the `full` fixture before then, as it is,
+/// and with a full `--base-url` (sitemap, canonical links). (The Chinese
+/// interface is not pinned: its words changed with the glossary.)
+#[test]
+fn a_site_without_languages_builds_byte_for_byte_as_before() {
+    use md5::{Digest, Md5};
+    let pinned = std::fs::read_to_string(common::fixtures_dir().join("one-language.md5")).unwrap();
+    let variants: [(&str, &[&str]); 2] = [
+        ("plain", &["build"]),
+        (
+            "based",
+            &["build", "--base-url", "https://example.org/ai-claims/"],
+        ),
+    ];
+    for (variant, args) in variants {
+        let site = fixture("full");
+        site.run(args).assert_code(0);
+        let out = site.path("output");
+        let mut built: Vec<String> = files_under(&out)
+            .into_iter()
+            .map(|path| {
+                let rel = path
+                    .strip_prefix(&out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let digest = Md5::digest(std::fs::read(&path).unwrap());
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                format!("{hex} {rel}")
+            })
+            .collect();
+        built.sort_by(|a, b| a[33..].cmp(&b[33..]));
+        let expected: Vec<&str> = pinned
+            .lines()
+            .filter_map(|l| l.strip_prefix(variant)?.strip_prefix(' '))
+            .collect();
+        let differ: Vec<&String> = built
+            .iter()
+            .filter(|l| !expected.contains(&l.as_str()))
+            .collect();
+        let missing: Vec<&&str> = expected
+            .iter()
+            .filter(|l| !built.iter().any(|b| b == *l))
+            .collect();
+        assert!(
+            differ.is_empty() && missing.is_empty(),
+            "{variant}: files new or changed: {differ:#?}\nfiles gone or changed: {missing:#?}"
+        );
+    }
+}
+
+/// Every file under `dir`.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

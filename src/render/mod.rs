@@ -255,6 +255,9 @@ fn render_prepared_to(
             if !config.search && path.starts_with("assets/search.") {
                 continue;
             }
+            if !config.is_multilingual() && path == "assets/languages.css" {
+                continue;
+            }
             files.push(OutputFile::new(path.clone(), bytes.clone()));
         }
         files

@@ -66,6 +66,10 @@ pub const ASSETS: &[(&str, &str)] = &[
         include_str!("../../templates/assets/search.css"),
     ),
     (
+        "assets/languages.css",
+        include_str!("../../templates/assets/languages.css"),
+    ),
+    (
         "assets/search.js",
         include_str!("../../templates/assets/search.js"),
     ),

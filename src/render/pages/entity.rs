@@ -4,8 +4,13 @@ use super::*;
 
 impl PageBuilder<'_> {
     pub(super) fn speakers(&self) -> Result<OutputFile, Diagnostic> {
+        // In a site of several languages each lists them by the names it
+        // shows, which differ between languages; a site of one language
+        // keeps the order of ids it always had.
         let mut speakers: Vec<_> = self.views.speakers.iter().collect();
-        crate::render::i18n::sort_by_name(&mut speakers, &self.config.language, |s| &s.name);
+        if self.config.is_multilingual() {
+            crate::render::i18n::sort_by_name(&mut speakers, &self.config.language, |s| &s.name);
+        }
         let mut cx = Context::new();
         cx.insert("speakers", &speakers);
         let meta = self.meta(
