@@ -218,6 +218,10 @@ pub fn validate_translations(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let default = languages.first().map(String::as_str).unwrap_or("en");
+    // Each kind's ids, sorted, made once for all translations of the kind.
+    let mut ids_by_kind: std::collections::HashMap<FileKind, Vec<&str>> = Default::default();
+    let claims: std::collections::HashMap<&str, &crate::parse::Claim> =
+        records.claims.iter().map(|c| (c.id.as_str(), &**c)).collect();
     for t in &records.translations {
         if !languages.contains(&t.lang) {
             out.push(crate::parse::translation::unknown_language(
@@ -244,7 +248,9 @@ pub fn validate_translations(
         }
         // Against the files, so that an original with errors of its own
         // is not also reported missing.
-        let ids = ids_of(files, t.kind);
+        let ids = ids_by_kind
+            .entry(t.kind)
+            .or_insert_with(|| ids_of(files, t.kind));
         if ids.binary_search(&t.id.as_str()).is_err() {
             let folder = t.kind.folder().map(|f| format!("{f}/")).unwrap_or_default();
             out.push(
@@ -264,7 +270,7 @@ pub fn validate_translations(
             continue;
         }
         if let (Some(figures), FileKind::Claim) = (&t.figures, t.kind)
-            && let Some(claim) = records.claims.iter().find(|c| c.id == t.id)
+            && let Some(claim) = claims.get(t.id.as_str())
             && figures.value.len() != claim.figures.len()
         {
             out.push(

@@ -1,5 +1,6 @@
 // Takes the README's screenshots of the bundled site: the home page, a claim
-// and the pretraining topic, in light and dark mode, 1280 and 375 px wide,
+// and the pretraining topic, and the Chinese site's home page and topic, in
+// light and dark mode, 1280 and 375 px wide,
 // into docs/screenshots/. Run after `cargo build --release`:
 //
 //   node tests/browser/screenshots.mjs
@@ -13,6 +14,8 @@ const pages = [
   ["home", ""],
   ["claim", "claims/sutskever-pretraining-will-end/"],
   ["topic", "topics/end-of-pretraining/"],
+  ["home-zh", "zh/"],
+  ["topic-zh", "zh/topics/end-of-pretraining/"],
 ];
 const widths = [1280, 375];
 const schemes = ["light", "dark"];
