@@ -111,7 +111,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     (
         "no_claims",
         "No claims of its own yet.",
-        "暂无其自身的论断。",
+        "暂无记在其名下的论断。",
     ),
     ("members", "People speaking for it", "代表其发言的人"),
     ("aliases", "Also written", "又作"),
@@ -136,7 +136,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     (
         "not_found_text",
         "There is no page at this address. Try the home page, the topics or the search.",
-        "此地址没有页面。请试试首页、话题或搜索。",
+        "此地址下没有页面。可以回到首页，或从话题、搜索中查找。",
     ),
     ("claims_per_month", "Claims per month", "每月论断数"),
     ("claims_per_year", "Claims per year", "每年论断数"),
@@ -179,12 +179,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     (
         "search_no_js",
         "Search needs JavaScript. Browse the topics or the speakers instead.",
-        "搜索需要 JavaScript。也可以浏览话题或发言者。",
+        "搜索需要启用 JavaScript；也可以改为浏览话题或发言者。",
     ),
     (
         "search_not_built",
         "Search is not available on this site yet. Browse the topics or the speakers instead.",
-        "本站暂不提供搜索。可以浏览话题或发言者。",
+        "本站暂不提供搜索；可以改为浏览话题或发言者。",
     ),
     // The search page (templates/search.html, assets/search.js).
     ("search_filters", "Filter by", "筛选"),
@@ -212,7 +212,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     (
         "search_error",
         "Search could not be loaded. Browse the topics or the speakers instead.",
-        "搜索无法加载。也可以浏览话题或发言者。",
+        "搜索加载失败；可以改为浏览话题或发言者。",
     ),
     ("search_more", "Show more results", "显示更多结果"),
     ("kind_opinion", "Opinion", "观点"),
@@ -259,7 +259,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     (
         "feed_of_page",
         "Atom feed of these claims",
-        "这些论断的 Atom 订阅",
+        "本页论断的 Atom 订阅",
     ),
     ("data_csv", "Data (CSV)", "数据下载（CSV）"),
     ("status_confirmed", "Confirmed", "已证实"),
