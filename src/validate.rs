@@ -220,8 +220,11 @@ pub fn validate_translations(
     let default = languages.first().map(String::as_str).unwrap_or("en");
     // Each kind's ids, sorted, made once for all translations of the kind.
     let mut ids_by_kind: std::collections::HashMap<FileKind, Vec<&str>> = Default::default();
-    let claims: std::collections::HashMap<&str, &crate::parse::Claim> =
-        records.claims.iter().map(|c| (c.id.as_str(), &**c)).collect();
+    let claims: std::collections::HashMap<&str, &crate::parse::Claim> = records
+        .claims
+        .iter()
+        .map(|c| (c.id.as_str(), &**c))
+        .collect();
     for t in &records.translations {
         if !languages.contains(&t.lang) {
             out.push(crate::parse::translation::unknown_language(

@@ -20,7 +20,7 @@ fn bilingual() -> Site {
     site.write("claimbase.toml", &config);
     site.write(
         "claims/jobs/half-of-jobs-automated.zh.md",
-        "---\nclaim: 到2030年,一半的工作将被自动化。\nfigures:\n  - about: 到2030年被自动化的工作比例\n  -\n---\n这一预测最早见于[](@source/future-of-work-keynote)。\n",
+        "---\nclaim: 到2030年,一半的工作将被自动化。\nfigures:\n  - about: 到2030年被自动化的工作比例\n  - unit: 百分比\n---\n这一预测最早见于[](@source/future-of-work-keynote)。\n",
     );
     site.write("claims/_speakers/ada-lee.zh.md", "---\nname: 李艾达\n---\n");
     site.write(
@@ -81,8 +81,11 @@ fn each_language_is_a_whole_site_in_its_own_folder() {
     // The quote is already Chinese: no translation beside it.
     claim.assert_not_text("By 2030, half of all jobs will be automated.");
     claim.assert_text("到2030年被自动化的工作比例");
-    // The second figure keeps its English `about`.
+    // The second figure keeps its English `about`, with its unit in Chinese.
     claim.assert_text("share of current tasks that could be automated");
+    claim.assert_text("百分比");
+    out.page("/claims/half-of-jobs-automated/")
+        .assert_not_text("百分比");
     claim.assert_links_to("/ai-claims/zh/sources/future-of-work-keynote/");
 
     // An untranslated claim is shown in English, marked as English.

@@ -22,9 +22,8 @@ pub struct Translation {
     /// The translated text fields, each where it was written; a field left
     /// out keeps the original's value.
     pub fields: Vec<(&'static str, Spanned<String>)>,
-    /// A claim's `figures[].about`, in the original's order; `None` for an
-    /// entry that leaves it as it is.
-    pub figures: Option<Spanned<Vec<Option<String>>>>,
+    /// A claim's figures' text (`about`, `unit`), in the original's order.
+    pub figures: Option<Spanned<Vec<FigureText>>>,
     pub links: Vec<BodyLink>,
     pub body: String,
     pub body_line: usize,
@@ -156,13 +155,16 @@ pub fn parse_translation(
     })
 }
 
-/// `figures` in a translation: a list of `{about: "..."}`, one a figure of
-/// the original, in its order.
-fn read_figures(
-    path: &str,
-    node: &Node,
-    f: &mut Fields<'_>,
-) -> Option<Spanned<Vec<Option<String>>>> {
+/// The text of one figure in a translation; `None` leaves the original's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FigureText {
+    pub about: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// `figures` in a translation: a list of `{about: "...", unit: "..."}`,
+/// one a figure of the original, in its order.
+fn read_figures(path: &str, node: &Node, f: &mut Fields<'_>) -> Option<Spanned<Vec<FigureText>>> {
     let Value::Seq(items) = &node.value else {
         f.report(Diagnostic::error(
             path,
@@ -187,33 +189,38 @@ fn read_figures(
                 continue;
             }
         };
-        let mut about = None;
+        let mut text = FigureText::default();
         for (key, value) in entries {
-            match (key.name.as_str(), &value.value) {
-                ("about", Value::Str(s)) => about = Some(s.clone()),
-                ("about", Value::Null) => {}
-                ("about", other) => {
-                    ok = false;
-                    f.report(Diagnostic::error(
-                        path,
-                        value.pos,
-                        format!("`about` must be a string, not {}", other.type_name()),
-                    ));
-                }
-                (name, _) => {
+            let field = match key.name.as_str() {
+                "about" => &mut text.about,
+                "unit" => &mut text.unit,
+                name => {
                     ok = false;
                     f.report(
                         Diagnostic::error(
                             path,
                             key.pos,
-                            format!("`{name}` of a figure is not translated: a translation gives only its `about`"),
+                            format!("`{name}` of a figure is not translated: a translation gives only its `about` and `unit`"),
                         )
-                        .with_help("remove it here; the value and unit are set in the original"),
+                        .with_help("remove it here; the value is set in the original"),
                     );
+                    continue;
+                }
+            };
+            match &value.value {
+                Value::Str(s) => *field = Some(s.clone()),
+                Value::Null => {}
+                other => {
+                    ok = false;
+                    f.report(Diagnostic::error(
+                        path,
+                        value.pos,
+                        format!("`{}` must be a string, not {}", key.name, other.type_name()),
+                    ));
                 }
             }
         }
-        abouts.push(about);
+        abouts.push(text);
     }
     ok.then(|| Spanned::new(abouts, node.pos))
 }
@@ -287,9 +294,12 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
         if let Some(text) = t.field("translation") {
             claim.translation = Some(text.to_string());
         }
-        if let Some(abouts) = &t.figures {
-            for (figure, about) in claim.figures.iter_mut().zip(&abouts.value) {
-                if let Some(about) = about {
+        if let Some(texts) = &t.figures {
+            for (figure, text) in claim.figures.iter_mut().zip(&texts.value) {
+                if let Some(unit) = &text.unit {
+                    figure.unit = Some(unit.clone());
+                }
+                if let Some(about) = &text.about {
                     figure.about = Some(about.clone());
                 }
             }
