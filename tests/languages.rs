@@ -329,3 +329,34 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// Each language lists speakers by the names it shows, in its collation
+/// (CLDR puts Han before Latin for Chinese, after it for English), and
+/// writes counts and asides with its own punctuation.
+#[test]
+fn each_language_sorts_and_punctuates_in_its_own_way() {
+    let site = bilingual();
+    let out = build(&site);
+    let names = |path: &str| out.page(path).texts(".entity-list li > a");
+    assert_eq!(names("/speakers/"), ["Acme Labs", "Bo Chen", "李艾达"]);
+    assert_eq!(names("/zh/speakers/"), ["李艾达", "Acme Labs", "Bo Chen"]);
+    let zh = out.page("/zh/speakers/");
+    let li = zh.texts(".entity-list li");
+    assert!(
+        li.iter()
+            .any(|l| l.contains("李艾达（Ada Lee、Li Aida），")),
+        "{li:?}"
+    );
+    let en = out.page("/speakers/").texts(".entity-list li");
+    assert!(
+        en.iter().any(|l| l.contains("李艾达 (Ada Lee, Li Aida), ")),
+        "{en:?}"
+    );
+    let topic = out.page("/zh/topics/ai-and-jobs/").texts("h3 .count");
+    assert!(
+        !topic.is_empty() && topic.iter().all(|c| c.starts_with('（')),
+        "{topic:?}"
+    );
+    let feed = std::fs::read_to_string(out.dir.join("zh/feed.xml")).unwrap();
+    assert!(feed.contains("——李艾达（"), "{feed}");
+}

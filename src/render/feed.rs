@@ -5,6 +5,7 @@ use std::cmp::Reverse;
 use std::fmt::Write;
 
 use super::chart::escape;
+use super::i18n::{tr, tr_with};
 use super::views::{ViewContext, claim_path};
 use crate::config::Config;
 use crate::graph::Graph;
@@ -150,14 +151,25 @@ pub fn atom_feed(
                 escape(&cx.topic_ref(&t.value).name)
             );
         }
-        let mut summary = format!(
-            "{} — {} ({})",
-            c.claim,
-            speakers.join(", "),
-            c.date.display(&config.language)
+        let language = config.language.as_str();
+        let mut date = c.date.display(language);
+        if c.reported {
+            date = tr_with(language, "feed_reported_date", &[("date", &date)]);
+        }
+        let speakers = speakers.join(tr(language, "list_separator"));
+        let mut summary = tr_with(
+            language,
+            "feed_summary",
+            // The statement last, so that no text of it is read as a field.
+            &[
+                ("date", &date),
+                ("speakers", &speakers),
+                ("claim", &c.claim),
+            ],
         );
         if let Some(q) = &c.quote {
-            summary.push_str(&format!(" “{}”", q.value));
+            let space = tr(language, "paren_space");
+            summary.push_str(&format!("{space}“{}”", q.value));
         }
         let _ = writeln!(xml, "    <summary>{}</summary>", escape(&summary));
         let _ = writeln!(xml, "  </entry>");

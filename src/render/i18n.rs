@@ -279,6 +279,21 @@ const STRINGS: &[(&str, &str, &str)] = &[
     // Punctuation between interface words: Chinese uses full-width forms.
     ("colon", ": ", "："),
     ("list_separator", ", ", "、"),
+    // A count or aside after a name: "Opinion (4)", "观点（4）".
+    ("paren_space", " ", ""),
+    ("paren_open", "(", "（"),
+    ("paren_close", ")", "）"),
+    // Between a name and what it is ("He Enpei, founder …"), and between
+    // the facts of a source in a list.
+    ("name_separator", ", ", "，"),
+    ("detail_separator", ", ", " · "),
+    // A feed entry's summary: the statement, who said it, when.
+    (
+        "feed_summary",
+        "{claim} — {speakers} ({date})",
+        "{claim}——{speakers}（{date}）",
+    ),
+    ("feed_reported_date", "reported {date}", "报道于{date}"),
     // Dates at their precision (`{month}` is the month's name or number).
     ("date_year", "{year}", "{year}年"),
     ("date_month", "{month} {year}", "{year}年{month}月"),

@@ -407,7 +407,13 @@ impl ViewContext<'_> {
                 name: s.name.clone(),
                 lang: self.lang_of(&s.text_lang, &s.name),
                 text_lang: self.untranslated(&s.text_lang),
-                aliases: s.aliases.clone(),
+                // The name shown is not repeated among its other names.
+                aliases: s
+                    .aliases
+                    .iter()
+                    .filter(|a| **a != s.name)
+                    .cloned()
+                    .collect(),
                 kind: s.kind,
                 kind_label: tr(self.language, &format!("speaker_{}", s.kind)),
                 role: s.role.clone(),
