@@ -282,21 +282,16 @@ fn a_site_without_languages_builds_byte_for_byte_as_before() {
     for (variant, args) in variants {
         let site = fixture("full");
         site.run(args).assert_code(0);
-        let out = site.path("output");
-        let mut built: Vec<String> = files_under(&out)
+        let built: Vec<String> = common::snapshot(&site.path("output"))
             .into_iter()
-            .map(|path| {
-                let rel = path
-                    .strip_prefix(&out)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                let digest = Md5::digest(std::fs::read(&path).unwrap());
-                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            .map(|(rel, bytes)| {
+                let hex: String = Md5::digest(bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
                 format!("{hex} {rel}")
             })
             .collect();
-        built.sort_by(|a, b| a[33..].cmp(&b[33..]));
         let expected: Vec<&str> = pinned
             .lines()
             .filter_map(|l| l.strip_prefix(variant)?.strip_prefix(' '))
@@ -314,20 +309,6 @@ fn a_site_without_languages_builds_byte_for_byte_as_before() {
             "{variant}: files new or changed: {differ:#?}\nfiles gone or changed: {missing:#?}"
         );
     }
-}
-
-/// Every file under `dir`.
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// Each language lists speakers by the names it shows, in its collation

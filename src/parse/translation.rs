@@ -173,7 +173,7 @@ fn read_figures(path: &str, node: &Node, f: &mut Fields<'_>) -> Option<Spanned<V
         ));
         return None;
     };
-    let mut abouts = Vec::new();
+    let mut texts = Vec::new();
     let mut ok = true;
     for item in items {
         let entries: &[(super::node::Key, Node)] = match &item.value {
@@ -220,9 +220,9 @@ fn read_figures(path: &str, node: &Node, f: &mut Fields<'_>) -> Option<Spanned<V
                 }
             }
         }
-        abouts.push(text);
+        texts.push(text);
     }
-    ok.then(|| Spanned::new(abouts, node.pos))
+    ok.then(|| Spanned::new(texts, node.pos))
 }
 
 /// An error for a translation file in a language the site is not built in.
@@ -281,11 +281,10 @@ pub fn localize(records: &mut super::Records, lang: &str, default: &str) {
         // unless the translation file gives one.
         let quote_in_lang =
             claim.quote.is_some() && quote_lang.is_some_and(|q| same_language(q, lang));
-        let t = take(FileKind::Claim, &claim.id);
         if quote_in_lang && claim.translation.is_some() {
             std::sync::Arc::make_mut(claim).translation = None;
         }
-        let Some(t) = t else {
+        let Some(t) = take(FileKind::Claim, &claim.id) else {
             std::sync::Arc::make_mut(claim).text_lang = untranslated();
             continue;
         };

@@ -168,7 +168,7 @@ pub fn atom_feed(
             ],
         );
         if let Some(q) = &c.quote {
-            let space = tr(language, "paren_space");
+            let space = tr(language, "word_space");
             summary.push_str(&format!("{space}“{}”", q.value));
         }
         let _ = writeln!(xml, "    <summary>{}</summary>", escape(&summary));

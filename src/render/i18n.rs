@@ -279,8 +279,9 @@ const STRINGS: &[(&str, &str, &str)] = &[
     // Punctuation between interface words: Chinese uses full-width forms.
     ("colon", ": ", "："),
     ("list_separator", ", ", "、"),
-    // A count or aside after a name: "Opinion (4)", "观点（4）".
-    ("paren_space", " ", ""),
+    // The space English puts before a bracket or quote after a word
+    // ("Opinion (4)"), where Chinese puts none ("观点（4）").
+    ("word_space", " ", ""),
     ("paren_open", "(", "（"),
     ("paren_close", ")", "）"),
     // Between a name and what it is ("He Enpei, founder …"), and between

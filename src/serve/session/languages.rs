@@ -64,17 +64,6 @@ impl OtherLanguage {
         std::mem::take(&mut self.search)
     }
 
-    /// Whether `path` is one of this language's search files.
-    pub(super) fn is_bundle(&self, path: &str) -> bool {
-        path.strip_prefix(&self.prefix)
-            .is_some_and(|p| p.starts_with(BUNDLE))
-    }
-
-    /// Whether `path` is in this language's folder.
-    pub(super) fn owns(&self, path: &str) -> bool {
-        path.starts_with(&self.prefix)
-    }
-
     fn input(&self, today: PartialDate) -> Input<'_> {
         Input {
             graph: &self.graph,
@@ -111,7 +100,7 @@ impl OtherLanguage {
         today: PartialDate,
     ) -> Result<Rendered, Failure> {
         let before = std::mem::replace(&mut self.graph, graph);
-        if !everything && changed.is_empty() && before.archives == self.graph.archives {
+        if !everything && unchanged(changed, &before, &self.graph) {
             // Nothing this language shows changed: its pages, feeds and
             // search index stay.
             return Ok(Rendered {
@@ -134,10 +123,7 @@ impl OtherLanguage {
         let (only, first, lists) = split_lists(affected);
         let files = render_prepared(self.input(today), theme, first.as_ref(), false)
             .map_err(Failure::new)?;
-        let mut keep = page_paths(&self.graph, &self.config);
-        keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
-        keep.extend(files.iter().map(|f| f.path.clone()));
-        keep.extend(lists.iter().cloned());
+        let keep = kept_paths(&self.graph, &self.config, &files, &lists);
         let keep = keep.into_iter().map(|p| format!("{}{p}", self.prefix));
         let pending = Pending {
             only,
@@ -206,6 +192,40 @@ impl OtherLanguage {
         let finished = self.search.finished(wait)?;
         Some(finished.map(|files| self.prefixed(files).collect()))
     }
+}
+
+/// Which of `others` has `path` in its folder (`None`: the default
+/// language).
+pub(super) fn owner(others: &[OtherLanguage], path: &str) -> Option<usize> {
+    others.iter().position(|o| path.starts_with(&o.prefix))
+}
+
+/// Whether `path` is a search file, of whichever language has it.
+pub(super) fn is_bundle(others: &[OtherLanguage], path: &str) -> bool {
+    let folder = owner(others, path).map_or("", |i| &others[i].prefix);
+    path[folder.len()..].starts_with(BUNDLE)
+}
+
+/// Whether a language's records changed in nothing it shows: no record
+/// changed, nor any archived source text.
+pub(super) fn unchanged(changed: &Changed, before: &Graph, after: &Graph) -> bool {
+    changed.is_empty() && before.archives == after.archives
+}
+
+/// The output paths of a language (in its own folder's terms) that a
+/// rebuild keeps: the pages and feeds of its graph, the files every site
+/// has, what it rendered, and the lists still to render.
+pub(super) fn kept_paths(
+    graph: &Graph,
+    config: &Config,
+    files: &[OutputFile],
+    lists: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut keep = page_paths(graph, config);
+    keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
+    keep.extend(files.iter().map(|f| f.path.clone()));
+    keep.extend(lists.iter().cloned());
+    keep
 }
 
 /// The pages to render (`None`: all), those of them to render first, and

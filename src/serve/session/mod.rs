@@ -49,7 +49,7 @@ pub mod relink;
 pub mod search;
 pub mod update;
 
-use languages::{OtherLanguage, split_lists};
+use languages::{OtherLanguage, is_bundle, kept_paths, owner, split_lists, unchanged};
 use patch::Patched;
 use relink::any_linked;
 use search::{Records, SearchIndexer, all_records};
@@ -255,7 +255,7 @@ impl Session {
             // the site has no search any more.
             if fresh.config.search {
                 for (path, bytes) in &self.site {
-                    if fresh.is_bundle(path) {
+                    if is_bundle(&fresh.others, path) {
                         fresh.site.insert(path.clone(), bytes.clone());
                     }
                 }
@@ -303,7 +303,7 @@ impl Session {
         // edited): its pages stay.
         let untouched = !everything
             && matches!(&edit, Edit::Relinked(changed, before)
-                if changed.is_empty() && before.archives == self.graph.archives);
+                if unchanged(changed, before, &self.graph));
         let mut publish = Publish::All;
         let affected = match &edit {
             _ if everything => Affected::Everything,
@@ -371,24 +371,21 @@ impl Session {
         // the new one, the lists, feeds and data files by `finish_rebuild`.
         if !in_place {
             let keep = (!untouched).then(|| {
-                let mut keep = page_paths(&self.graph, &self.config);
-                keep.extend(PUBLISHED.iter().map(|p| p.to_string()));
+                let mut keep = kept_paths(&self.graph, &self.config, &files, &lists);
                 keep.extend(self.statics.iter().cloned());
                 if !self.graph.redirects().is_empty() {
                     keep.insert(REDIRECTS.to_string());
                 }
-                keep.extend(files.iter().map(|f| f.path.clone()));
-                keep.extend(lists.iter().cloned());
                 keep
             });
             let others = &self.others;
             self.site.retain(|path, _| {
-                let owner = others.iter().zip(&keeps).find(|(o, _)| o.owns(path));
-                let (keep, bundle) = match owner {
-                    Some((other, keep)) => (keep, other.is_bundle(path)),
-                    None => (&keep, path.starts_with(BUNDLE)),
+                let keep = match owner(others, path) {
+                    Some(i) => &keeps[i],
+                    None => &keep,
                 };
-                let kept = bundle || keep.as_ref().is_none_or(|k| k.contains(path));
+                let kept =
+                    is_bundle(others, path) || keep.as_ref().is_none_or(|k| k.contains(path));
                 if !kept {
                     update.removed.push(path.clone());
                 }
@@ -410,14 +407,6 @@ impl Session {
         self.unrendered = false;
         update.elapsed = start.elapsed();
         Ok(update)
-    }
-
-    /// Whether `path` is one of the search files, of any language.
-    fn is_bundle(&self, path: &str) -> bool {
-        match self.others.iter().find(|o| o.owns(path)) {
-            Some(other) => other.is_bundle(path),
-            None => path.starts_with(BUNDLE),
-        }
     }
 
     /// Puts rendered files into the site; returns the paths whose bytes
@@ -498,17 +487,18 @@ impl Session {
             update.changed.extend(self.put(published));
             update.written = written;
         }
-        for i in 0..self.others.len() {
-            let files = match self.others[i].finish(&mut self.theme, self.today) {
-                Ok(files) => files,
+        let mut files = Vec::new();
+        for other in &mut self.others {
+            match other.finish(&mut self.theme, self.today) {
+                Ok(finished) => files.extend(finished),
                 Err(failure) => {
                     self.unrendered = true;
                     return Err(failure);
                 }
-            };
-            update.rendered += files.iter().filter(|f| f.path.ends_with(".html")).count();
-            update.changed.extend(self.put(files));
+            }
         }
+        update.rendered += files.iter().filter(|f| f.path.ends_with(".html")).count();
+        update.changed.extend(self.put(files));
         update.elapsed = start.elapsed();
         Ok(update)
     }

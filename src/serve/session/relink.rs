@@ -38,7 +38,7 @@ impl Session {
                 (changed, site.graph)
             })
             .collect();
-        if !changed.is_empty() || checked.graph.archives != self.graph.archives {
+        if !unchanged(&changed, &self.graph, &checked.graph) {
             self.prepared = Prepared::with_rows(&checked.graph, &self.config, self.today);
             self.records = None;
             self.unindexed.clear();

@@ -170,10 +170,7 @@ impl Session {
             let Ok(files) = result else { continue };
             let fresh: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
             let others = &self.others;
-            let ours = |path: &str| match language {
-                Some(i) => others[i].is_bundle(path),
-                None => path.starts_with(BUNDLE) && !others.iter().any(|o| o.owns(path)),
-            };
+            let ours = |path: &str| owner(others, path) == language && is_bundle(others, path);
             self.site.retain(|path, _| {
                 let kept = !ours(path) || fresh.contains(path);
                 if !kept {
